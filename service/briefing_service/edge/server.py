@@ -1,0 +1,135 @@
+"""Server startup: gRPC server, health, reflection, model loading, graceful shutdown.
+
+The port opens before the models load so health checks can answer NOT_SERVING while they do; both health
+names ("" and the service) turn SERVING only after the models are loaded and one warm-up call ran.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import grpc
+from briefing.v1 import briefing_pb2 as pb
+from briefing.v1 import briefing_pb2_grpc as pb_grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1.health import aio as health_aio
+from grpc_reflection.v1alpha import reflection
+
+from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
+from briefing_service.edge.interceptors import ErrorInterceptor
+from briefing_service.edge.servicer import BriefingServicer
+from briefing_service.errors import BriefingError, NotReady
+from briefing_service.pipeline.batcher import MicroBatcher
+from briefing_service.pipeline.pipeline import Pipeline
+from briefing_service.settings import Settings
+
+log = logging.getLogger("briefing.server")
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["BriefingService"].full_name
+HEALTH_NAMES = ("", SERVICE_NAME)
+
+
+class _Engine:
+    """Holds the pipeline once loaded; the batcher calls it on the inference thread."""
+
+    def __init__(self) -> None:
+        self.pipeline: Pipeline | None = None
+
+    def run_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
+        if self.pipeline is None:
+            return [NotReady("models are still loading; retry when health reports SERVING")] * len(items)
+        return self.pipeline.summarize_batch(items)
+
+    def model_info(self) -> ModelInfo | None:
+        return self.pipeline.info if self.pipeline else None
+
+
+def _configure_torch(threads: int) -> None:
+    import torch
+
+    # Once, before the first inference: two inference calls on two cores only fight, so one worker owns all.
+    torch.set_num_threads(threads or os.cpu_count() or 1)
+
+
+async def _set_health(health: health_aio.HealthServicer, status: int) -> None:
+    for name in HEALTH_NAMES:
+        await health.set(name, status)
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    stop = stop or asyncio.Event()
+    engine = _Engine()
+    batcher: MicroBatcher[tuple[Article, SummaryOptions], Summary] = MicroBatcher(engine.run_batch)
+    server = grpc.aio.server(
+        interceptors=[ErrorInterceptor()],
+        options=[
+            ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
+            ("grpc.max_send_message_length", settings.max_receive_message_bytes),
+        ],
+    )
+    health = health_aio.HealthServicer()
+    await _set_health(health, health_pb2.HealthCheckResponse.NOT_SERVING)  # it starts "" as SERVING
+    servicer = BriefingServicer(
+        batcher, engine.model_info, stream_window=settings.stream_window, max_stream=settings.max_stream_articles
+    )
+    pb_grpc.add_BriefingServiceServicer_to_server(servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health, server)
+    reflection.enable_server_reflection((SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                                         reflection.SERVICE_NAME), server)
+    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    await server.start()
+    if settings.port_file:
+        Path(settings.port_file).write_text(str(port))
+    log.info("listening on %s:%d; loading models", settings.host, port)
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    batcher.start()
+
+    def load() -> Pipeline:
+        _configure_torch(settings.torch_threads)
+        pipeline = Pipeline.load(settings.summarizer_model, max_article_chars=settings.max_article_chars)
+        pipeline.warm_up()
+        return pipeline
+
+    loading = asyncio.ensure_future(batcher.run_in_worker(load))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({loading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    exit_code = 0
+    if loading.done():
+        try:
+            engine.pipeline = loading.result()
+        except BriefingError as exc:
+            log.error("cannot start: %s", exc)
+            stop.set()
+            exit_code = 2
+        else:
+            await _set_health(health, health_pb2.HealthCheckResponse.SERVING)
+            log.info("serving on %s:%d (%s)", settings.host, port, engine.pipeline.info.summarizer)
+    await stopping
+    log.info("shutting down: draining for up to %.0f s", settings.grace_seconds)
+    await health.enter_graceful_shutdown()
+    await server.stop(settings.grace_seconds)
+    loading.cancel()
+    await batcher.stop()
+    return exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    settings = Settings.from_args(argv)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    sys.exit(asyncio.run(serve(settings)))
+
+
+if __name__ == "__main__":
+    main()

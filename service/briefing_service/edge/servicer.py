@@ -1,0 +1,102 @@
+"""BriefingService: converts protobuf to domain objects, hands the work to the micro-batcher, converts back.
+
+Status codes are not chosen here: domain errors propagate to ErrorInterceptor, except inside
+SummarizeStream, where each article's error becomes that article's own `status` so the stream goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import grpc
+from briefing.v1 import briefing_pb2 as pb
+from briefing.v1 import briefing_pb2_grpc as pb_grpc
+
+from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
+from briefing_service.edge.convert import article_from_pb, error_response, model_info_to_pb, options_from_pb
+from briefing_service.edge.convert import summary_to_pb
+from briefing_service.edge.error_table import status_for
+from briefing_service.errors import InvalidArticle, NotReady
+from briefing_service.pipeline.batcher import MicroBatcher
+
+log = logging.getLogger(__name__)
+
+Batcher = MicroBatcher[tuple[Article, SummaryOptions], Summary]
+
+
+class BriefingServicer(pb_grpc.BriefingServiceServicer):
+    def __init__(
+        self, batcher: Batcher, model_info: Callable[[], ModelInfo | None], *, stream_window: int, max_stream: int
+    ) -> None:
+        self._batcher = batcher
+        self._model_info = model_info  # None until the models are loaded
+        self._stream_window = stream_window
+        self._max_stream = max_stream
+
+    async def Summarize(self, request: pb.SummarizeRequest, context: grpc.aio.ServicerContext) -> Any:
+        return await self._summarize(request)
+
+    async def _summarize(self, request: pb.SummarizeRequest) -> pb.SummarizeResponse:
+        if self._model_info() is None:
+            # Checked here, not in the queue: the inference thread is busy loading the models.
+            raise NotReady("models are still loading; retry when health reports SERVING")
+        options = options_from_pb(request.options)
+        summary = await self._batcher.submit((article_from_pb(request.article), options))
+        return summary_to_pb(summary)
+
+    async def GetModelInfo(self, request: pb.GetModelInfoRequest, context: grpc.aio.ServicerContext) -> Any:
+        info = self._model_info()
+        if info is None:
+            raise NotReady("models are still loading; retry when health reports SERVING")
+        return model_info_to_pb(info)
+
+    async def SummarizeStream(
+        self, request_iterator: AsyncIterator[pb.SummarizeRequest], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.SummarizeResponse]:
+        """Reads ahead up to ``stream_window`` articles so they batch together, and yields each result as soon
+        as it is done. Reading is itself a task, so a client that sends one article and waits for its answer
+        before sending the next is served too."""
+        requests = aiter(request_iterator)
+        reader: asyncio.Task[pb.SummarizeRequest] | None = asyncio.ensure_future(anext(requests))
+        working: set[asyncio.Task[pb.SummarizeResponse]] = set()
+        received = 0
+        try:
+            while reader is not None or working:
+                waiting: set[asyncio.Task[Any]] = set(working)
+                if reader is not None and len(working) < self._stream_window:
+                    waiting.add(reader)
+                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                if reader is not None and reader in done:
+                    done.discard(reader)
+                    try:
+                        request = reader.result()
+                    except StopAsyncIteration:
+                        reader = None
+                    else:
+                        received += 1
+                        if received > self._max_stream:
+                            raise InvalidArticle(
+                                f"stream has more than {self._max_stream:,} articles; max {self._max_stream:,} "
+                                "per stream (open another stream)"
+                            )
+                        working.add(asyncio.ensure_future(self._one(request)))
+                        reader = asyncio.ensure_future(anext(requests))
+                for task in done:
+                    working.discard(task)
+                    yield task.result()
+        finally:
+            for task in [*working, *([reader] if reader else [])]:
+                task.cancel()
+
+    async def _one(self, request: pb.SummarizeRequest) -> pb.SummarizeResponse:
+        article_id = request.article.id
+        try:
+            return await self._summarize(request)
+        except Exception as exc:
+            code, message = status_for(exc)
+            if code is grpc.StatusCode.INTERNAL:
+                log.error("unhandled error on article %r", article_id, exc_info=exc)
+            return error_response(article_id, code.value[0], message)

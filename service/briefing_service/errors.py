@@ -1,0 +1,39 @@
+"""Domain errors. The pipeline raises these; the gRPC edge maps each to one status code (edge/error_table.py).
+
+Messages say what was received and what is allowed, because they reach the caller verbatim.
+"""
+
+from __future__ import annotations
+
+
+class BriefingError(Exception):
+    """Base class of every error the service reports to callers on purpose."""
+
+
+class InvalidArticle(BriefingError):
+    """The article cannot be summarized as sent (empty, no readable text, bad encoding)."""
+
+
+class ArticleTooLarge(BriefingError):
+    """The article text is over the configured maximum."""
+
+    def __init__(self, received_chars: int, max_chars: int) -> None:
+        super().__init__(f"article is {received_chars:,} chars; max {max_chars:,}")
+        self.received_chars = received_chars
+        self.max_chars = max_chars
+
+
+class InvalidOptions(BriefingError):
+    """An option is out of range or unknown."""
+
+
+class NotReady(BriefingError):
+    """The models are still loading or the server is shutting down."""
+
+
+class Overloaded(BriefingError):
+    """The work queue is full; the caller should back off and retry."""
+
+
+class ModelLoadError(BriefingError):
+    """A configured model could not be loaded (bad path, not a seq2seq checkpoint, no hub access)."""

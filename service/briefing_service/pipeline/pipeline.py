@@ -1,0 +1,219 @@
+"""The summarization pipeline: transport-free, batch-first.
+
+summarize_batch() runs every stage once for a whole batch of articles — one ``nlp.pipe`` call, one encoder
+call, one ``generate`` call — because on two CPU cores the models are the whole cost and batching is what makes
+them cheap. Errors are per article: a bad article yields its domain error in its slot, the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from briefing_service import __version__
+from briefing_service.components.chrome import ChromeResult, find_body
+from briefing_service.components.entities import build_entity_table
+from briefing_service.components.headline import choose_headline
+from briefing_service.components.html_text import extract_main_text
+from briefing_service.components.parsing import ParsedBlock
+from briefing_service.components.ranker import RankerWeights, score_sentences, select_key_points
+from briefing_service.components.segmenter import Sentence, load_spacy, parse_texts, sentences_of
+from briefing_service.components.segmenter import spacy_model_version, with_offsets
+from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
+from briefing_service.errors import BriefingError
+from briefing_service.pipeline.options import validate_article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from briefing_service.components.encoder import SentenceEncoder
+    from briefing_service.components.seq2seq import Seq2SeqSummarizer
+
+log = logging.getLogger(__name__)
+
+HEADLINE_MAX_WORDS = 14
+# Ranking looks at the first sentences only: news is front-loaded, and it bounds the encoder cost of a
+# 200,000-char article to what a normal one costs.
+MAX_RANKED_SENTENCES = 150
+EXTRACTIVE_SUMMARIZER = "extractive:minilm-centrality+lead+mmr"
+
+WARM_UP_TEXT = (
+    "The city council approved a new budget for public libraries on Tuesday after a long debate. "
+    "Mayor Ana Ortiz said the plan would extend opening hours across the city next year. "
+    "Opponents argued the money should go to road repairs instead."
+)
+
+
+@dataclass
+class _Work:
+    """One article moving through the stages of a batch."""
+
+    article: Article
+    options: SummaryOptions
+    source: str = ""  # the text offsets index
+    chrome: ChromeResult | None = None
+    blocks: list[ParsedBlock] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: BriefingError | None = None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        nlp: Language,
+        encoder: SentenceEncoder,
+        seq2seq: Seq2SeqSummarizer | None = None,
+        *,
+        max_article_chars: int = 200_000,
+        weights: RankerWeights | None = None,
+    ) -> None:
+        self.nlp = nlp
+        self.encoder = encoder
+        self.seq2seq = seq2seq
+        self.max_article_chars = max_article_chars
+        self.weights = weights or RankerWeights()
+        self.info = ModelInfo(
+            engine="abstractive" if seq2seq else "extractive",
+            summarizer=seq2seq.name if seq2seq else EXTRACTIVE_SUMMARIZER,
+            summarizer_version=seq2seq.version if seq2seq else __version__,
+            encoder=encoder.name,
+            encoder_version=encoder.version,
+            ner=nlp.meta.get("name", "spacy"),
+            ner_version=spacy_model_version(nlp),
+        )
+
+    @classmethod
+    def load(cls, summarizer_model: str = "", *, max_article_chars: int = 200_000) -> Pipeline:
+        """Load the embedded models (and a seq2seq checkpoint when one is named)."""
+        from briefing_service.components.encoder import MiniLMEncoder
+
+        seq2seq = None
+        if summarizer_model:
+            from briefing_service.components.seq2seq import Seq2SeqSummarizer
+
+            seq2seq = Seq2SeqSummarizer(summarizer_model)
+        return cls(load_spacy(), MiniLMEncoder(), seq2seq, max_article_chars=max_article_chars)
+
+    def warm_up(self) -> None:
+        """One real call so the first request does not pay for lazy initialisation."""
+        self.summarize(Article(text=WARM_UP_TEXT, id="warm-up"), SummaryOptions())
+
+    def summarize(self, article: Article, options: SummaryOptions) -> Summary:
+        result = self.summarize_batch([(article, options)])[0]
+        if isinstance(result, BriefingError):
+            raise result
+        return result
+
+    def summarize_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
+        work = [_Work(article=a, options=o) for a, o in items]
+        for w in work:
+            self._prepare(w)
+        live = [w for w in work if w.error is None]
+        self._parse(live)
+        embeddings = self._encode(live)
+        abstracts = self._abstracts(live)
+        results: list[Summary | BriefingError] = []
+        for w in work:
+            if w.error is not None:
+                results.append(w.error)
+                continue
+            results.append(self._finish(w, embeddings[id(w)], abstracts.get(id(w), "")))
+        return results
+
+    # --- stages -------------------------------------------------------------------------------------------
+
+    def _prepare(self, w: _Work) -> None:
+        try:
+            validate_article(w.article, self.max_article_chars)
+        except BriefingError as exc:
+            w.error = exc
+            return
+        w.source = w.article.text
+        if w.article.content_type is ContentType.HTML:
+            page = extract_main_text(w.article.text)
+            # trafilatura separates paragraphs with one newline; blank lines keep them separate blocks.
+            w.source = page.text.replace("\n", "\n\n")
+            w.warnings.append(f"main text extracted from HTML: {len(w.source):,} of {len(w.article.text):,} chars")
+            if not w.source.strip():
+                w.warnings.append("no main text found in the HTML page")
+        w.chrome = find_body(w.source)
+        if w.chrome.chrome_lines:
+            w.warnings.append(f"page chrome stripped: {w.chrome.chrome_lines} lines")
+
+    def _parse(self, live: Sequence[_Work]) -> None:
+        texts: list[str] = []
+        offsets: list[int] = []
+        owners: list[_Work] = []
+        for w in live:
+            assert w.chrome is not None
+            for block in w.chrome.blocks:
+                texts.append(w.source[block.start : block.end])
+                offsets.append(block.start)
+                owners.append(w)
+        parsed = with_offsets(parse_texts(self.nlp, texts), offsets)
+        for owner, block in zip(owners, parsed, strict=True):
+            owner.blocks.append(block)
+        for w in live:
+            w.sentences = sentences_of(w.blocks)
+            if len(w.sentences) > MAX_RANKED_SENTENCES:
+                w.warnings.append(f"ranked the first {MAX_RANKED_SENTENCES} of {len(w.sentences)} sentences")
+
+    def _encode(self, live: Sequence[_Work]) -> dict[int, np.ndarray]:
+        texts = [s.text for w in live for s in w.sentences[:MAX_RANKED_SENTENCES]]
+        vectors = self.encoder.encode(texts)
+        out: dict[int, np.ndarray] = {}
+        pos = 0
+        for w in live:
+            n = min(len(w.sentences), MAX_RANKED_SENTENCES)
+            out[id(w)] = vectors[pos : pos + n]
+            pos += n
+        return out
+
+    def _abstracts(self, live: Sequence[_Work]) -> dict[int, str]:
+        if self.seq2seq is None or not live:
+            return {}
+        summaries = self.seq2seq.summarize_many([[s.text for s in w.sentences] for w in live])
+        return {id(w): text for w, text in zip(live, summaries, strict=True)}
+
+    def _finish(self, w: _Work, embeddings: np.ndarray, abstract: str) -> Summary:
+        ranked = w.sentences[: len(embeddings)]
+        scores = score_sentences(embeddings, [s.words for s in ranked], self.weights)
+        picked = select_key_points(scores, embeddings, w.options.max_key_points, self.weights)
+        key_points = tuple(
+            KeyPoint(text=ranked[i].text, score=round(float(scores[i]), 4), start=ranked[i].start, end=ranked[i].end)
+            for i in picked
+        )
+        fallback = w.article.title or (w.chrome.title if w.chrome else "")
+        if abstract:
+            headline = choose_headline(list(self.nlp(abstract).sents), HEADLINE_MAX_WORDS, fallback=abstract)
+        else:
+            by_score = [ranked[i].span for i in np.argsort(-scores, kind="stable")]
+            headline = choose_headline(by_score, HEADLINE_MAX_WORDS, fallback=fallback)
+        entities: tuple = ()
+        if w.options.include_entities:
+            entities = tuple(
+                build_entity_table(
+                    w.blocks,
+                    text=w.source,
+                    key_point_spans=[(k.start, k.end) for k in key_points],
+                    headline=headline,
+                    types=w.options.entity_types,
+                )
+            )
+        return Summary(
+            article_id=w.article.id,
+            headline=headline,
+            key_points=key_points,
+            entities=entities,
+            model=self.info,
+            content_sha256=hashlib.sha256(w.article.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            abstract=abstract,
+            source_text=w.source if w.source != w.article.text else "",
+            warnings=tuple(w.warnings),
+        )
