@@ -17,7 +17,9 @@ from typing import Any
 TOP_ENTITIES = 25
 
 
-def cross_article_entities(articles: Sequence[dict[str, Any]], limit: int = TOP_ENTITIES) -> list[dict[str, Any]]:
+def cross_article_entities(
+    articles: Sequence[dict[str, Any]], limit: int = TOP_ENTITIES
+) -> list[dict[str, Any]]:
     """Entities that matter most across all articles: present in many articles, salient where present."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for article in articles:
@@ -25,8 +27,14 @@ def cross_article_entities(articles: Sequence[dict[str, Any]], limit: int = TOP_
             key = (entity["text"].casefold(), entity["type"])
             row = rows.setdefault(
                 key,
-                {"text": entity["text"], "type": entity["type"], "article_count": 0, "mention_count": 0,
-                 "salience": 0.0, "article_ids": []},
+                {
+                    "text": entity["text"],
+                    "type": entity["type"],
+                    "article_count": 0,
+                    "mention_count": 0,
+                    "salience": 0.0,
+                    "article_ids": [],
+                },
             )
             row["article_count"] += 1
             row["mention_count"] += int(entity.get("count", 0))
@@ -55,10 +63,16 @@ def build_document(
 def render_markdown(doc: dict[str, Any]) -> str:
     lines = [f"# Briefing — {doc['article_count']} articles", "", f"_Generated {doc['generated_at']}._", ""]
     if doc["entities"]:
-        lines += ["## Who and what across all articles", "", "| Entity | Type | Articles | Mentions |",
-                  "|---|---|---:|---:|"]
-        lines += [f"| {e['text']} | {e['type']} | {e['article_count']} | {e['mention_count']} |"
-                  for e in doc["entities"]]
+        lines += [
+            "## Who and what across all articles",
+            "",
+            "| Entity | Type | Articles | Mentions |",
+            "|---|---|---:|---:|",
+        ]
+        lines += [
+            f"| {e['text']} | {e['type']} | {e['article_count']} | {e['mention_count']} |"
+            for e in doc["entities"]
+        ]
         lines.append("")
     lines += ["## Articles", ""]
     for article in doc["articles"]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from google.protobuf import json_format
+from google.protobuf.message import Message
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -21,18 +22,18 @@ from briefing_client.local_server import local_server
 DEFAULT_TARGET = "localhost:50051"
 
 
-def to_json(message: object) -> str:
+def to_json(message: Message) -> str:
     return json_format.MessageToJson(
-        message,  # type: ignore[arg-type]
+        message,
         preserving_proto_field_name=True,
         always_print_fields_with_no_presence=True,
         ensure_ascii=False,
     )
 
 
-def to_dict(message: object) -> dict:
+def to_dict(message: Message) -> dict:
     return json_format.MessageToDict(
-        message,  # type: ignore[arg-type]
+        message,
         preserving_proto_field_name=True,
         always_print_fields_with_no_presence=True,
     )
@@ -45,7 +46,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     status = 1 if skipped else 0
     with BriefingClient(args.target, timeout=args.timeout) as client:
         for article in articles:
-            request = make_request(article, max_key_points=args.max_key_points, entity_types=args.entity_types or ())
+            request = make_request(
+                article, max_key_points=args.max_key_points, entity_types=args.entity_types or ()
+            )
             try:
                 response = client.summarize_request(request)
             except BriefingClientError as exc:
@@ -91,8 +94,13 @@ def _run_briefing(args: argparse.Namespace, target: str) -> int:
     with BriefingClient(target, timeout=None) as client:
         client.wait_until_serving(timeout=args.startup_timeout)
         model = to_dict(client.model_info())
-        columns = (TextColumn("summarizing"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[rate]:.1f} art/s"), TimeRemainingColumn())
+        columns = (
+            TextColumn("summarizing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:.1f} art/s"),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("articles", total=len(articles), rate=0.0)
             for response in client.summarize_many(articles):
@@ -109,7 +117,9 @@ def _run_briefing(args: argparse.Namespace, target: str) -> int:
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     for path in write_outputs(doc, Path(args.out), formats):
         console.print(f"wrote {path}")
-    console.print(f"{len(results)} articles in {time.monotonic() - started:.1f} s; {len(errors)} not summarized")
+    console.print(
+        f"{len(results)} articles in {time.monotonic() - started:.1f} s; {len(errors)} not summarized"
+    )
     return 0 if results or not articles else 1
 
 
@@ -126,8 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, target_default: str | None = DEFAULT_TARGET) -> None:
-        p.add_argument("--target", default=target_default,
-                       help="host:port, or several comma-separated for round-robin across replicas")
+        p.add_argument(
+            "--target",
+            default=target_default,
+            help="host:port, or several comma-separated for round-robin across replicas",
+        )
         p.add_argument("--timeout", type=float, default=60.0, help="per-call deadline in seconds")
 
     p = sub.add_parser("summarize", help="summarize article files (.txt, .md, .html, .jsonl)")

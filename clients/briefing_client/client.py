@@ -70,18 +70,26 @@ def make_article(
 
 
 def make_request(
-    article: pb.Article, *, max_key_points: int = 0, entity_types: Sequence[str] = (), include_entities: bool = True
+    article: pb.Article,
+    *,
+    max_key_points: int = 0,
+    entity_types: Sequence[str] = (),
+    include_entities: bool = True,
 ) -> pb.SummarizeRequest:
     return pb.SummarizeRequest(
         article=article,
         options=pb.SummarizeOptions(
-            max_key_points=max_key_points, entity_types=list(entity_types), exclude_entities=not include_entities
+            max_key_points=max_key_points,
+            entity_types=list(entity_types),
+            exclude_entities=not include_entities,
         ),
     )
 
 
 class BriefingClient:
-    def __init__(self, target: str, timeout: float | None = 60.0, channel: grpc.Channel | None = None) -> None:
+    def __init__(
+        self, target: str, timeout: float | None = 60.0, channel: grpc.Channel | None = None
+    ) -> None:
         self.target = target
         self.timeout = timeout
         self._channel = channel or grpc.insecure_channel(
@@ -133,7 +141,9 @@ class BriefingClient:
         self, items: Iterable[pb.SummarizeRequest | pb.Article], timeout: float | None = None
     ) -> Iterator[pb.SummarizeResponse]:
         """Stream articles; yields one response per article as each finishes (check each ``status.code``)."""
-        requests = (i if isinstance(i, pb.SummarizeRequest) else pb.SummarizeRequest(article=i) for i in items)
+        requests = (
+            i if isinstance(i, pb.SummarizeRequest) else pb.SummarizeRequest(article=i) for i in items
+        )
         try:
             yield from self._stub.SummarizeStream(requests, timeout=timeout)
         except grpc.RpcError as exc:
@@ -148,7 +158,9 @@ class BriefingClient:
     def health(self, service: str = "") -> str:
         """'SERVING', 'NOT_SERVING', ... for the whole server ("") or one service."""
         try:
-            response = self._health.Check(health_pb2.HealthCheckRequest(service=service), timeout=self.timeout)
+            response = self._health.Check(
+                health_pb2.HealthCheckRequest(service=service), timeout=self.timeout
+            )
         except grpc.RpcError as exc:
             raise from_rpc_error(exc) from exc
         return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)

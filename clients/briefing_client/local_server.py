@@ -19,8 +19,16 @@ def local_server(extra_args: Sequence[str] = (), startup_timeout: float = 180.0)
     with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
         port_file = Path(tmp) / "port"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "briefing_service.edge.server", "--port", "0", "--port-file", str(port_file),
-             *extra_args],
+            [
+                sys.executable,
+                "-m",
+                "briefing_service.edge.server",
+                "--port",
+                "0",
+                "--port-file",
+                str(port_file),
+                *extra_args,
+            ],
             env={**os.environ, "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", "1")},
         )
         try:

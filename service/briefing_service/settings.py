@@ -10,6 +10,7 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 DEFAULT_MAX_ARTICLE_CHARS = 200_000
 # Well above the article limit so an oversized article reaches our own check and gets a clear message,
@@ -36,7 +37,7 @@ class Settings:
         env = os.environ if env is None else env
         parser = argparse.ArgumentParser(prog="briefing-server", description="Briefing gRPC server")
         for f in fields(cls):
-            default = f.default
+            default: Any = f.default
             env_value = env.get(f"BRIEFING_{f.name.upper()}")
             kind = type(default)
             value = kind(env_value) if env_value is not None else default

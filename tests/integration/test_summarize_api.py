@@ -88,7 +88,9 @@ def test_response_metadata(client: BriefingClient, sample_page: str) -> None:
         ("A fine article text.", {"entity_types": ["PEOPLE"]}, "entity_types has unknown label(s) PEOPLE"),
     ],
 )
-def test_bad_input_is_invalid_argument(client: BriefingClient, text: str, options: dict, expected: str) -> None:
+def test_bad_input_is_invalid_argument(
+    client: BriefingClient, text: str, options: dict, expected: str
+) -> None:
     with pytest.raises(InvalidArgument) as info:
         client.summarize(text, **options)
     assert info.value.code is grpc.StatusCode.INVALID_ARGUMENT
@@ -139,7 +141,9 @@ def test_stream_one_bad_article_fails_alone(client: BriefingClient, sample_page:
         make_request(make_article(sample_page, id="good-1")),
         make_request(make_article("", id="empty")),
         make_request(make_article(sample_page, id="bad-options"), max_key_points=99),
-        make_request(make_article("The mayor opened a new bridge on Monday after two years of work.", id="good-2")),
+        make_request(
+            make_article("The mayor opened a new bridge on Monday after two years of work.", id="good-2")
+        ),
     ]
     responses = {r.article_id: r for r in client.summarize_many(requests)}
     assert set(responses) == {"good-1", "empty", "bad-options", "good-2"}
@@ -195,6 +199,8 @@ def test_grpcurl_lists_the_service(server_target: str) -> None:
     grpcurl = shutil.which("grpcurl") or str(Path(sys.executable).parent / "grpcurl")
     if not Path(grpcurl).exists():
         pytest.skip("grpcurl not installed")
-    out = subprocess.run([grpcurl, "-plaintext", server_target, "list"], capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [grpcurl, "-plaintext", server_target, "list"], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert "briefing.v1.BriefingService" in out.stdout.split()

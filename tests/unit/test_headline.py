@@ -9,9 +9,9 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 REFERENCE = (
-    "Pakistan’s Foreign Minister Ishaq Dar announced on Friday that Islamabad and Washington are “very close” "
-    "to sealing a major bilateral trade deal, a development that could reshape US-Pakistan economic relations "
-    "in the coming days."
+    "Pakistan’s Foreign Minister Ishaq Dar announced on Friday that Islamabad and Washington are "
+    "“very close” to sealing a major bilateral trade deal, a development that could reshape "
+    "US-Pakistan economic relations in the coming days."
 )
 
 

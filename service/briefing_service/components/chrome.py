@@ -19,12 +19,24 @@ _BREADCRUMB_SEP = re.compile(r"\s(?:>|»|›|/|\|)\s")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MEDIA_WORDS = frozenset(
-    """image images photo photos picture video videos advertisement ad ads share share this comments comment
-    read more related related stories subscribe sign up log in login follow us getty images gallery listen
-    print email whatsapp facebook twitter linkedin copy link skip to content menu search close""".split()
+    """image images photo photos picture video videos advertisement ad ads share comments comment related
+    subscribe login menu search close gallery listen print email whatsapp facebook twitter linkedin""".split()
 )
 _MEDIA_PHRASES = frozenset(
-    {"read more", "related stories", "sign up", "log in", "follow us", "getty images", "copy link", "skip to content"}
+    {
+        "read more",
+        "related stories",
+        "sign up",
+        "log in",
+        "follow us",
+        "getty images",
+        "copy link",
+        "skip to content",
+        "share this",
+        "share this article",
+        "share this story",
+        "advertisement continues below",
+    }
 )
 _DATE_TOKENS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
@@ -81,7 +93,7 @@ def _is_breadcrumb(line: str) -> bool:
 def _is_media_or_ui(line: str) -> bool:
     normalized = " ".join(_words(line.lower()))
     if not normalized:
-        return not line.strip() == ""  # a line of symbols only ("***", "---")
+        return line.strip() != ""  # a line of symbols only ("***", "---")
     if normalized in _MEDIA_WORDS or normalized in _MEDIA_PHRASES:
         return True
     first = normalized.split()[0]

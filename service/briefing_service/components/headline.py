@@ -292,6 +292,9 @@ def _is_good(clause: _Clause, text: str, max_words: int) -> bool:
     if subj is None or subj.i not in clause.keep:
         return False
     kids = [c for c in root.children if c.i in clause.keep]
+    first = next((t for t in clause.tokens() if not t.is_punct), None)
+    if first is None or first.lower_ in ("that", "which", "who", "whether", "if"):
+        return False  # a subordinate clause left over from a misparse, not a statement
     if any(c.dep_ == "mark" and c.lower_ != "that" for c in root.children):
         return False  # "While optimism prevails, ..." misparsed as the main clause: not a statement
     if sum(c.dep_ in _SUBJ for c in kids) > 1 or any(

@@ -20,7 +20,9 @@ def load_spacy(model: str = SPACY_MODEL) -> Language:
 
 
 def spacy_model_version(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', 'unknown')}"
+    return (
+        f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', 'unknown')}"
+    )
 
 
 @dataclass(frozen=True)

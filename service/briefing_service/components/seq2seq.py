@@ -96,7 +96,9 @@ class Seq2SeqSummarizer:
         partials = [[next(generated) for _ in chunks] for chunks in chunked]
         out = [" ".join(p) for p in partials]
         # Reduce step: articles with several chunk summaries get one more pass if the joined text fits.
-        reduce_idx = [i for i, p in enumerate(partials) if len(p) > 1 and self._token_count(out[i]) <= self.window]
+        reduce_idx = [
+            i for i, p in enumerate(partials) if len(p) > 1 and self._token_count(out[i]) <= self.window
+        ]
         for i, text in zip(reduce_idx, self.generate([out[i] for i in reduce_idx]), strict=True):
             out[i] = text
         return out

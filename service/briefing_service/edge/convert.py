@@ -51,7 +51,9 @@ def summary_to_pb(summary: Summary) -> pb.SummarizeResponse:
     return pb.SummarizeResponse(
         article_id=summary.article_id,
         headline=summary.headline,
-        key_points=[pb.KeyPoint(text=k.text, score=k.score, start=k.start, end=k.end) for k in summary.key_points],
+        key_points=[
+            pb.KeyPoint(text=k.text, score=k.score, start=k.start, end=k.end) for k in summary.key_points
+        ],
         entities=[
             pb.Entity(
                 text=e.text,

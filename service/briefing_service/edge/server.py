@@ -76,12 +76,17 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     health = health_aio.HealthServicer()
     await _set_health(health, health_pb2.HealthCheckResponse.NOT_SERVING)  # it starts "" as SERVING
     servicer = BriefingServicer(
-        batcher, engine.model_info, stream_window=settings.stream_window, max_stream=settings.max_stream_articles
+        batcher,
+        engine.model_info,
+        stream_window=settings.stream_window,
+        max_stream=settings.max_stream_articles,
     )
     pb_grpc.add_BriefingServiceServicer_to_server(servicer, server)
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
-    reflection.enable_server_reflection((SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                                         reflection.SERVICE_NAME), server)
+    reflection.enable_server_reflection(
+        (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
+        server,
+    )
     port = server.add_insecure_port(f"{settings.host}:{settings.port}")
     await server.start()
     if settings.port_file:
@@ -113,7 +118,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             exit_code = 2
         else:
             await _set_health(health, health_pb2.HealthCheckResponse.SERVING)
-            log.info("serving on %s:%d (%s)", settings.host, port, engine.pipeline.info.summarizer)
+            log.info("serving on %s:%d (%s)", settings.host, port, loading.result().info.summarizer)
     await stopping
     log.info("shutting down: draining for up to %.0f s", settings.grace_seconds)
     await health.enter_graceful_shutdown()
@@ -126,7 +131,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_args(argv)
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
     )
     sys.exit(asyncio.run(serve(settings)))
 

@@ -16,8 +16,13 @@ from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
 
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
-from briefing_service.edge.convert import article_from_pb, error_response, model_info_to_pb, options_from_pb
-from briefing_service.edge.convert import summary_to_pb
+from briefing_service.edge.convert import (
+    article_from_pb,
+    error_response,
+    model_info_to_pb,
+    options_from_pb,
+    summary_to_pb,
+)
 from briefing_service.edge.error_table import status_for
 from briefing_service.errors import InvalidArticle, NotReady
 from briefing_service.pipeline.batcher import MicroBatcher
@@ -29,7 +34,12 @@ Batcher = MicroBatcher[tuple[Article, SummaryOptions], Summary]
 
 class BriefingServicer(pb_grpc.BriefingServiceServicer):
     def __init__(
-        self, batcher: Batcher, model_info: Callable[[], ModelInfo | None], *, stream_window: int, max_stream: int
+        self,
+        batcher: Batcher,
+        model_info: Callable[[], ModelInfo | None],
+        *,
+        stream_window: int,
+        max_stream: int,
     ) -> None:
         self._batcher = batcher
         self._model_info = model_info  # None until the models are loaded

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,7 +71,7 @@ class MicroBatcher(Generic[ItemT, ResultT]):
                 pending.future.set_exception(NotReady("server is shutting down"))
         self._executor.shutdown(wait=True)
 
-    async def run_in_worker(self, fn: Callable[[], ResultT]) -> ResultT:
+    async def run_in_worker(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the inference thread (model loading, warm-up): nothing else touches the models."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 

@@ -12,8 +12,26 @@ DEFAULT_KEY_POINTS = 5
 MAX_KEY_POINTS = 20
 # The 18 OntoNotes labels en_core_web_sm predicts.
 ONTONOTES_LABELS = frozenset(
-    "CARDINAL DATE EVENT FAC GPE LANGUAGE LAW LOC MONEY NORP ORDINAL ORG PERCENT PERSON PRODUCT QUANTITY "
-    "TIME WORK_OF_ART".split()
+    [
+        "CARDINAL",
+        "DATE",
+        "EVENT",
+        "FAC",
+        "GPE",
+        "LANGUAGE",
+        "LAW",
+        "LOC",
+        "MONEY",
+        "NORP",
+        "ORDINAL",
+        "ORG",
+        "PERCENT",
+        "PERSON",
+        "PRODUCT",
+        "QUANTITY",
+        "TIME",
+        "WORK_OF_ART",
+    ]
 )
 
 
@@ -33,7 +51,9 @@ def make_options(
         raise InvalidOptions(
             f"entity_types has unknown label(s) {', '.join(unknown)}; allowed: {', '.join(sorted(ONTONOTES_LABELS))}"
         )
-    return SummaryOptions(max_key_points=max_key_points, entity_types=types, include_entities=not exclude_entities)
+    return SummaryOptions(
+        max_key_points=max_key_points, entity_types=types, include_entities=not exclude_entities
+    )
 
 
 def validate_article(article: Article, max_chars: int) -> None:

@@ -22,8 +22,14 @@ from briefing_service.components.headline import choose_headline
 from briefing_service.components.html_text import extract_main_text
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.components.ranker import RankerWeights, score_sentences, select_key_points
-from briefing_service.components.segmenter import Sentence, load_spacy, parse_texts, sentences_of
-from briefing_service.components.segmenter import spacy_model_version, with_offsets
+from briefing_service.components.segmenter import (
+    Sentence,
+    load_spacy,
+    parse_texts,
+    sentences_of,
+    spacy_model_version,
+    with_offsets,
+)
 from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
 from briefing_service.errors import BriefingError
 from briefing_service.pipeline.options import validate_article
@@ -110,7 +116,9 @@ class Pipeline:
             raise result
         return result
 
-    def summarize_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
+    def summarize_batch(
+        self, items: Sequence[tuple[Article, SummaryOptions]]
+    ) -> list[Summary | BriefingError]:
         work = [_Work(article=a, options=o) for a, o in items]
         for w in work:
             self._prepare(w)
@@ -139,7 +147,9 @@ class Pipeline:
             page = extract_main_text(w.article.text)
             # trafilatura separates paragraphs with one newline; blank lines keep them separate blocks.
             w.source = page.text.replace("\n", "\n\n")
-            w.warnings.append(f"main text extracted from HTML: {len(w.source):,} of {len(w.article.text):,} chars")
+            w.warnings.append(
+                f"main text extracted from HTML: {len(w.source):,} of {len(w.article.text):,} chars"
+            )
             if not w.source.strip():
                 w.warnings.append("no main text found in the HTML page")
         w.chrome = find_body(w.source)
@@ -157,8 +167,8 @@ class Pipeline:
                 offsets.append(block.start)
                 owners.append(w)
         parsed = with_offsets(parse_texts(self.nlp, texts), offsets)
-        for owner, block in zip(owners, parsed, strict=True):
-            owner.blocks.append(block)
+        for owner, parsed_block in zip(owners, parsed, strict=True):
+            owner.blocks.append(parsed_block)
         for w in live:
             w.sentences = sentences_of(w.blocks)
             if len(w.sentences) > MAX_RANKED_SENTENCES:
@@ -186,7 +196,12 @@ class Pipeline:
         scores = score_sentences(embeddings, [s.words for s in ranked], self.weights)
         picked = select_key_points(scores, embeddings, w.options.max_key_points, self.weights)
         key_points = tuple(
-            KeyPoint(text=ranked[i].text, score=round(float(scores[i]), 4), start=ranked[i].start, end=ranked[i].end)
+            KeyPoint(
+                text=ranked[i].text,
+                score=round(float(scores[i]), 4),
+                start=ranked[i].start,
+                end=ranked[i].end,
+            )
             for i in picked
         )
         fallback = w.article.title or (w.chrome.title if w.chrome else "")
