@@ -18,10 +18,13 @@ from briefing_service.errors import ModelLoadError
 # T5 checkpoints expect a task prefix; other families ignore it when absent.
 _T5_PREFIX = "summarize: "
 _FALLBACK_WINDOW = 512
+_DEFAULT_MAX_NEW_TOKENS = 96
 
 
 class Seq2SeqSummarizer:
-    def __init__(self, model_id: str, max_new_tokens: int = 96, num_beams: int = 1) -> None:
+    def __init__(
+        self, model_id: str, max_new_tokens: int | None = None, num_beams: int | None = None
+    ) -> None:
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model_id)
             self.model = AutoModelForSeq2SeqLM.from_pretrained(model_id).eval()
@@ -31,10 +34,23 @@ class Seq2SeqSummarizer:
             ) from exc
         self.name = model_id
         self.version = self._revision(model_id)
-        self.max_new_tokens = max_new_tokens
-        self.num_beams = num_beams
         self.prefix = _T5_PREFIX if self.model.config.model_type in {"t5", "mt5", "umt5"} else ""
         self.window = self._window()
+        self.generate_kwargs = self._generate_kwargs(max_new_tokens, num_beams)
+
+    def _generate_kwargs(self, max_new_tokens: int | None, num_beams: int | None) -> dict[str, int]:
+        """The checkpoint's own generation config (beams, lengths) wins unless a caller overrides it: a
+        summarization checkpoint ships the settings it was tuned with. Only when it sets no length at all
+        (transformers' default of 20 tokens) do we ask for a summary-sized output."""
+        kwargs: dict[str, int] = {}
+        config = self.model.generation_config
+        if max_new_tokens is not None:
+            kwargs["max_new_tokens"] = max_new_tokens
+        elif config.max_new_tokens is None and config.max_length in (None, 20):
+            kwargs["max_new_tokens"] = _DEFAULT_MAX_NEW_TOKENS
+        if num_beams is not None:
+            kwargs["num_beams"] = num_beams
+        return kwargs
 
     def _revision(self, model_id: str) -> str:
         commit = getattr(self.model.config, "_commit_hash", None)
@@ -82,9 +98,10 @@ class Seq2SeqSummarizer:
             return_tensors="pt",
             return_token_type_ids=False,  # generate() rejects token_type_ids (BERT-style tokenizers add them)
         )
-        output = self.model.generate(
-            **batch, max_new_tokens=max_new_tokens or self.max_new_tokens, num_beams=self.num_beams
-        )
+        kwargs = dict(self.generate_kwargs)
+        if max_new_tokens is not None:
+            kwargs["max_new_tokens"] = max_new_tokens
+        output = self.model.generate(**batch, **kwargs)
         return [s.strip() for s in self.tokenizer.batch_decode(output, skip_special_tokens=True)]
 
     def summarize_many(self, articles: Sequence[Sequence[str]]) -> list[str]:

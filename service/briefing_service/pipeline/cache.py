@@ -1,0 +1,99 @@
+"""Content-hash cache in front of the pipeline: an identical article with identical options is summarized once.
+
+Bounded LRU (entries, not bytes: a Summary of a 200,000-char article is still only kilobytes, since it holds
+offsets and short strings — except source_text for HTML input, which is why HTML results are not cached).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol
+
+from briefing_service.domain import Article, ContentType, ModelInfo, Summary, SummaryOptions
+from briefing_service.errors import BriefingError
+
+
+class BatchSummarizer(Protocol):
+    info: ModelInfo
+
+    def summarize_batch(
+        self, items: Sequence[tuple[Article, SummaryOptions]]
+    ) -> list[Summary | BriefingError]: ...
+
+
+def cache_key(article: Article, options: SummaryOptions) -> str:
+    digest = hashlib.sha256(article.text.encode("utf-8", "surrogatepass"))
+    # The title is a headline fallback, so it is part of what determines the result.
+    digest.update(
+        repr(
+            (
+                article.title,
+                article.content_type.value,
+                options.max_key_points,
+                sorted(options.entity_types),
+                options.include_entities,
+            )
+        ).encode()
+    )
+    return digest.hexdigest()
+
+
+class CachingSummarizer:
+    def __init__(self, inner: BatchSummarizer, max_entries: int = 1024) -> None:
+        self.inner = inner
+        self.info = inner.info
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, Summary] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def _get(self, key: str) -> Summary | None:
+        with self._lock:
+            summary = self._entries.get(key)
+            if summary is not None:
+                self._entries.move_to_end(key)
+            return summary
+
+    def _put(self, key: str, summary: Summary) -> None:
+        with self._lock:
+            self._entries[key] = summary
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def summarize_batch(
+        self, items: Sequence[tuple[Article, SummaryOptions]]
+    ) -> list[Summary | BriefingError]:
+        keys = [cache_key(article, options) for article, options in items]
+        results: list[Summary | BriefingError | None] = [
+            self._get(k) if self.max_entries else None for k in keys
+        ]
+        # Work out each distinct missing key once, even when a batch repeats an article.
+        todo: dict[str, int] = {}
+        for i, (key, result) in enumerate(zip(keys, results, strict=True)):
+            if result is None and key not in todo:
+                todo[key] = i
+        self.hits += sum(r is not None for r in results)
+        self.misses += len(todo)
+        computed = self.inner.summarize_batch([items[i] for i in todo.values()]) if todo else []
+        fresh = dict(zip(todo, computed, strict=True))
+        for key, result in fresh.items():
+            article = items[todo[key]][0]
+            if (
+                isinstance(result, Summary)
+                and article.content_type is not ContentType.HTML
+                and self.max_entries
+            ):
+                self._put(key, result)
+        out: list[Summary | BriefingError] = []
+        for (article, _), key, result in zip(items, keys, results, strict=True):
+            value = result if result is not None else fresh[key]
+            if isinstance(value, Summary) and value.article_id != article.id:
+                value = dataclasses.replace(value, article_id=article.id)
+            out.append(value)
+        return out

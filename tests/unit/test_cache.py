@@ -1,0 +1,61 @@
+"""The content-hash cache: identical input is computed once; ids are the caller's; bounded; errors uncached."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefing_service.domain import Article, ContentType, ModelInfo, Summary, SummaryOptions
+from briefing_service.errors import BriefingError, InvalidArticle
+from briefing_service.pipeline.cache import CachingSummarizer
+
+INFO = ModelInfo("s", "1", "e", "1", "n", "1", "extractive")
+
+
+class CountingPipeline:
+    info = INFO
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def summarize_batch(
+        self, items: Sequence[tuple[Article, SummaryOptions]]
+    ) -> list[Summary | BriefingError]:
+        out: list[Summary | BriefingError] = []
+        for article, _ in items:
+            self.seen.append(article.text)
+            if not article.text:
+                out.append(InvalidArticle("empty"))
+            else:
+                out.append(Summary(article.id, article.text.upper(), (), (), INFO, "sha"))
+        return out
+
+
+def test_identical_articles_are_computed_once_and_keep_their_ids() -> None:
+    inner = CountingPipeline()
+    cached = CachingSummarizer(inner, max_entries=10)
+    opts = SummaryOptions()
+    first = cached.summarize_batch([(Article("a text", id="1"), opts), (Article("a text", id="2"), opts)])
+    second = cached.summarize_batch([(Article("a text", id="3"), opts)])
+    assert inner.seen == ["a text"]
+    assert [r.article_id for r in [*first, *second] if isinstance(r, Summary)] == ["1", "2", "3"]
+    assert cached.hits == 1 and cached.misses == 1
+
+
+def test_options_html_and_errors_are_not_confused() -> None:
+    inner = CountingPipeline()
+    cached = CachingSummarizer(inner, max_entries=10)
+    cached.summarize_batch([(Article("t"), SummaryOptions(max_key_points=3))])
+    cached.summarize_batch([(Article("t"), SummaryOptions(max_key_points=4))])
+    cached.summarize_batch([(Article("<p>t</p>", content_type=ContentType.HTML), SummaryOptions())] * 2)
+    cached.summarize_batch([(Article("<p>t</p>", content_type=ContentType.HTML), SummaryOptions())])
+    assert isinstance(cached.summarize_batch([(Article(""), SummaryOptions())])[0], InvalidArticle)
+    cached.summarize_batch([(Article(""), SummaryOptions())])
+    assert inner.seen == ["t", "t", "<p>t</p>", "<p>t</p>", "", ""]
+
+
+def test_bounded() -> None:
+    inner = CountingPipeline()
+    cached = CachingSummarizer(inner, max_entries=2)
+    for text in ["a", "b", "c", "a"]:
+        cached.summarize_batch([(Article(text), SummaryOptions())])
+    assert inner.seen == ["a", "b", "c", "a"]
