@@ -19,7 +19,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing test lint eval clean
+.PHONY: setup proto serve briefing test lint bench clean
 
 setup: $(STAMP) $(GEN)
 
@@ -47,6 +47,10 @@ briefing: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# Throughput/latency vs the model-bound limit; BENCH_QUICK=1 for a < 2 min run, BENCH_JSON=out.json to save.
+bench: setup
+	$(PY) bench/bench.py
 
 lint: setup
 	$(BIN)/ruff check service clients tests bench

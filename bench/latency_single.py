@@ -38,8 +38,10 @@ def measure(target: str, words: int, runs: int) -> None:
             start = time.perf_counter()
             client.summarize(text)
             times.append(time.perf_counter() - start)
-    print(f"{len(text.split())}-word article, {runs} sequential calls: "
-          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+    print(
+        f"{len(text.split())}-word article, {runs} sequential calls: "
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
+    )
 
 
 def main() -> None:

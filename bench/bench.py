@@ -1,0 +1,209 @@
+"""`make bench`: throughput and latency of the service against the model-bound limit, in one run.
+
+Figures (all from the same run, so ratios are comparable on a noisy machine):
+- model-bound: the pipeline in-process, no gRPC, batches of 16 back to back — the limit;
+- naive: per-article calls, sentences encoded one at a time, spaCy called per paragraph;
+- service: through gRPC at concurrency 1, 4, 8, 16 (bounded grpc.aio load generator on loopback);
+- cold start (process start to health SERVING) and the server's peak RSS;
+- seq2seq: a random model of distilbart-cnn-12-6's shape, 8 concurrent callers batched vs one at a time.
+
+BENCH_QUICK=1 shrinks every part (under two minutes); BENCH_JSON=path writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import grpc
+import numpy as np
+from briefing.v1 import briefing_pb2 as pb
+from briefing.v1 import briefing_pb2_grpc as pb_grpc
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_support import (
+    OneByOneEncoder,
+    build_distilbart_shaped,
+    load_articles,
+    server_process,
+    text_of_tokens,
+)
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+CONCURRENCY = (1, 4, 8, 16)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def bench_in_process(articles: list[str]) -> dict[str, float]:
+    from briefing_service.domain import Article, SummaryOptions
+    from briefing_service.pipeline.pipeline import Pipeline
+
+    pipeline = Pipeline.load()
+    pipeline.warm_up()
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
+    start = time.perf_counter()
+    for lo in range(0, len(items), 16):
+        pipeline.summarize_batch(items[lo : lo + 16])
+    model_bound = len(items) / (time.perf_counter() - start)
+
+    naive = Pipeline(pipeline.nlp, OneByOneEncoder(pipeline.encoder))
+    sample = items[: max(4, len(items) // (4 if QUICK else 2))]
+    start = time.perf_counter()
+    for article, options in sample:
+        naive.summarize(article, options)
+    naive_aps = len(sample) / (time.perf_counter() - start)
+    return {"model_bound_aps": model_bound, "naive_aps": naive_aps}
+
+
+async def _load(target: str, articles: list[str], concurrency: int, total: int) -> dict[str, float]:
+    latencies: list[float] = []
+    counter = iter(range(total))
+    errors = 0
+
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = pb_grpc.BriefingServiceStub(channel)
+
+        async def worker() -> None:
+            nonlocal errors
+            for n in counter:
+                # A unique trailing marker line (page chrome, dropped by the pipeline) defeats the cache
+                # without changing the work.
+                text = f"{articles[n % len(articles)]}\n\nref {n}-{concurrency}"
+                request = pb.SummarizeRequest(article=pb.Article(id=str(n), text=text))
+                start = time.perf_counter()
+                try:
+                    await stub.Summarize(request, timeout=300)
+                except grpc.aio.AioRpcError:
+                    errors += 1
+                latencies.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - start
+    return {
+        "aps": total / wall,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "errors": errors,
+    }
+
+
+def bench_service(articles: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"service": {}}
+    with server_process([]) as server:
+        out["cold_start_s"] = server.cold_start_s
+        asyncio.run(_load(server.target, articles, 4, 8))  # warm connections and caches
+        for c in CONCURRENCY:
+            total = max(4 * c, 16) if QUICK else max(8 * c, len(articles))
+            out["service"][str(c)] = asyncio.run(_load(server.target, articles, c, total))
+        out["peak_rss_mb"] = server.peak_rss_mb()
+    return out
+
+
+async def _seq2seq_round(target: str, text: str, callers: int, concurrent: bool) -> float:
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = pb_grpc.BriefingServiceStub(channel)
+
+        async def call(n: int) -> None:
+            request = pb.SummarizeRequest(
+                article=pb.Article(id=str(n), text=f"{text}\n\nref {n}-{concurrent}"),
+                options=pb.SummarizeOptions(exclude_entities=True),
+            )
+            await stub.Summarize(request, timeout=900)
+
+        await call(-1)  # warm
+        start = time.perf_counter()
+        if concurrent:
+            await asyncio.gather(*(call(n) for n in range(callers)))
+        else:
+            for n in range(callers):
+                await call(n)
+        return time.perf_counter() - start
+
+
+def bench_seq2seq(tmp: Path) -> dict[str, Any]:
+    cases = (
+        [("reference", 256, 16, 1, 4)]
+        if QUICK
+        else [("reference", 512, 64, 1, 8), ("beam4", 512, 64, 4, 8), ("long-input", 1800, 64, 1, 8)]
+    )
+    results: dict[str, Any] = {}
+    for name, in_tokens, new_tokens, beams, callers in cases:
+        model_dir = build_distilbart_shaped(
+            tmp / f"s2s-{name}", new_tokens=new_tokens, num_beams=beams, tiny=QUICK
+        )
+        text = text_of_tokens(model_dir, in_tokens)
+        with server_process(["--summarizer-model", str(model_dir)]) as server:
+            batched = asyncio.run(_seq2seq_round(server.target, text, callers, concurrent=True))
+            sequential = asyncio.run(_seq2seq_round(server.target, text, callers, concurrent=False))
+        results[name] = {
+            "input_tokens": in_tokens,
+            "new_tokens": new_tokens,
+            "num_beams": beams,
+            "callers": callers,
+            "batched_s": batched,
+            "sequential_s": sequential,
+            "speedup": sequential / batched,
+        }
+    return results
+
+
+def main() -> None:
+    import tempfile
+
+    articles = load_articles(limit=12 if QUICK else 50)
+    started = time.perf_counter()
+    figures: dict[str, Any] = {
+        "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
+        "quick": QUICK,
+        "articles": len(articles),
+    }
+    figures.update(bench_in_process(articles))
+    figures.update(bench_service(articles))
+    with tempfile.TemporaryDirectory() as tmp:
+        figures["seq2seq"] = bench_seq2seq(Path(tmp))
+    figures["seq2seq_batched_speedup"] = figures["seq2seq"]["reference"]["speedup"]
+    figures["wall_s"] = time.perf_counter() - started
+    print_table(figures)
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def print_table(f: dict[str, Any]) -> None:
+    mb = f["model_bound_aps"]
+    print(f"\nBriefing bench — {f['machine']}; {f['articles']} articles{' (QUICK)' if f['quick'] else ''}\n")
+    print(f"{'what':<28}{'articles/s':>11}{'x model-bound':>15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    print(f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}")
+    print(f"{'naive (one by one)':<28}{f['naive_aps']:>11.2f}{f['naive_aps'] / mb:>15.2f}")
+    for c, s in f["service"].items():
+        print(
+            f"{'service c=' + c:<28}{s['aps']:>11.2f}{s['aps'] / mb:>15.2f}"
+            f"{s['p50_ms']:>9.0f}{s['p95_ms']:>9.0f}{s['p99_ms']:>9.0f}"
+        )
+    s8 = f["service"].get("8")
+    if s8:
+        print(
+            f"\nservice c=8 / naive: {s8['aps'] / f['naive_aps']:.2f}x;  p99/p50 at c=8: {s8['p99_ms'] / s8['p50_ms']:.2f}"
+        )
+    print(f"cold start: {f['cold_start_s']:.1f} s;  server peak RSS: {f['peak_rss_mb']:.0f} MB")
+    for name, s in f["seq2seq"].items():
+        print(
+            f"seq2seq {name}: {s['callers']} callers, {s['input_tokens']} tokens in, {s['new_tokens']} out, "
+            f"beams {s['num_beams']}: batched {s['batched_s']:.1f} s vs one at a time {s['sequential_s']:.1f} s "
+            f"= {s['speedup']:.2f}x"
+        )
+    print(f"bench wall time: {f['wall_s']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

