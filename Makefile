@@ -13,7 +13,7 @@ PORT ?= 50051
 ARTICLES ?= examples/articles
 OUT ?= out/briefing
 TARGET ?=
-FORMATS ?= md,json
+FORMATS ?= md,html,json
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
