@@ -19,10 +19,25 @@ from briefing.v1 import briefing_pb2 as pb
 from briefing_service.briefing import ArticleDigest, ArticleError, Briefing, build_briefing
 from briefing_service.domain import Entity, KeyPoint, Mention
 
-from briefing_client.briefing_html import render_html
-
 SCHEMA = "briefing.v1"
 FORMATS = ("md", "html", "json")
+# Markdown and HTML show the top of the entity table and a few undated mentions per story; JSON has all.
+SHOWN_ENTITIES = 40
+SHOWN_UNDATED_PER_STORY = 3
+
+
+def shown_entities(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return doc["entities"][:SHOWN_ENTITIES]
+
+
+def shown_undated(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    per_story: dict[str, int] = {}
+    out = []
+    for t in doc["timeline"]:
+        if not t["date"] and per_story.get(t["story"], 0) < SHOWN_UNDATED_PER_STORY:
+            per_story[t["story"]] = per_story.get(t["story"], 0) + 1
+            out.append(t)
+    return out
 
 
 def digest_from_pb(article: pb.Article, response: pb.SummarizeResponse) -> ArticleDigest:
@@ -180,25 +195,27 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines += [f"- {k['text']} [{k['article_id']} {k['start']}–{k['end']}]" for k in s["key_points"]]
         lines.append("")
     if doc["entities"]:
+        more = len(doc["entities"]) - len(shown_entities(doc))
         lines += [
             "## Who and what",
             "",
+            *([f"_The top {SHOWN_ENTITIES}; {more} more in briefing.json._", ""] if more > 0 else []),
             "| Entity | Type | Articles | Mentions | Stories |",
             "|---|---|---:|---:|---|",
         ]
         lines += [
-            f"| {_md_cell(e['text'])} | {e['type']} | {e['article_count']} | {e['mention_count']} | "
+            f"| {_md_cell(e['text'] + (' (also ' + ', '.join(e['aliases']) + ')' if e['aliases'] else ''))} | {e['type']} | {e['article_count']} | {e['mention_count']} | "
             f"{', '.join(e['stories'])} |"
-            for e in doc["entities"]
+            for e in shown_entities(doc)
         ]
         lines.append("")
     dated = [t for t in doc["timeline"] if t["date"]]
-    undated = [t for t in doc["timeline"] if not t["date"]]
+    undated = shown_undated(doc)
     if doc["timeline"]:
         lines += ["## Timeline", ""]
         lines += [f"- **{t['date']}** ({t['mention']}) {t['text']} [{t['story']}]" for t in dated]
         if undated:
-            lines += ["", "Not resolved to a date:", ""]
+            lines += ["", "Not resolved to a date (a few per story):", ""]
             lines += [f"- _{t['mention']}_: {t['text']} [{t['story']}]" for t in undated]
         lines.append("")
     lines += ["## Articles", ""]
@@ -228,6 +245,7 @@ def write_atomic(path: Path, content: str) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the briefing is meant to be read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -238,6 +256,8 @@ def write_outputs(doc: dict[str, Any], out_dir: Path, formats: Sequence[str]) ->
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown format(s) {', '.join(unknown)}; allowed: {', '.join(FORMATS)}")
+    from briefing_client.briefing_html import render_html  # it imports the helpers above
+
     renderers = {
         "json": lambda: json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
         "md": lambda: render_markdown(doc),

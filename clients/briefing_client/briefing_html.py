@@ -10,6 +10,8 @@ import re
 from html import escape
 from typing import Any
 
+from briefing_client.briefing_doc import shown_entities, shown_undated
+
 TYPE_CLASSES = {
     "PERSON": "person",
     "ORG": "org",
@@ -59,6 +61,9 @@ a.cite{font-size:.72rem;color:var(--muted);text-decoration:none;margin-left:.25r
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{background:#f0f2f5;font-weight:600}
+th.num{text-align:right}
+.meta a{margin-right:.2rem}
+td a{margin-right:.25rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 ol.timeline{list-style:none;margin:0;padding:0}
 ol.timeline li{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--accent);
@@ -156,18 +161,19 @@ def _story(s: dict[str, Any], types: dict[str, str], hl: Highlighter) -> list[st
 
 def _entities(doc: dict[str, Any]) -> list[str]:
     rows = []
-    for e in doc["entities"]:
+    for e in shown_entities(doc):
         stories = " ".join(f'<a href="#{_anchor("", s)}">{escape(s)}</a>' for s in e["stories"])
-        aliases = f'<div class="meta">also: {escape(", ".join(e["aliases"]))}</div>' if e["aliases"] else ""
+        also = f" · also {', '.join(e['aliases'])}" if e["aliases"] else ""
         rows.append(
-            f'<tr><td><span class="e {_cls(e["type"])}">{escape(e["text"])}</span>{aliases}</td>'
-            f"<td>{escape(e['type'])}</td><td class=num>{e['article_count']}</td>"
+            f'<tr><td><span class="e {_cls(e["type"])}">{escape(e["text"])}</span>'
+            f'<div class="meta">{escape(e["type"] + also)}</div></td>'
+            f"<td class=num>{e['article_count']}</td>"
             f"<td class=num>{e['mention_count']}</td><td>{stories}</td></tr>"
         )
     return [
         '<h2 class="section" id="who">Who and what</h2>',
-        '<div class="tablewrap"><table><thead><tr><th>Entity</th><th>Type</th><th>Articles</th>'
-        "<th>Mentions</th><th>Stories</th></tr></thead><tbody>",
+        '<div class="tablewrap"><table><thead><tr><th>Entity</th><th class=num>Articles</th>'
+        "<th class=num>Mentions</th><th>Stories</th></tr></thead><tbody>",
         *rows,
         "</tbody></table></div>",
     ]
@@ -175,7 +181,7 @@ def _entities(doc: dict[str, Any]) -> list[str]:
 
 def _timeline(doc: dict[str, Any]) -> list[str]:
     out = ['<h2 class="section" id="when">When</h2>', '<ol class="timeline">']
-    for t in doc["timeline"]:
+    for t in [t for t in doc["timeline"] if t["date"]] + shown_undated(doc):
         text = escape(t["text"])
         mention = escape(t["mention"])
         if mention and mention in text:

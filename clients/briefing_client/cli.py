@@ -223,7 +223,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"into {len(doc['stories'])} stories in {t_written - t0:.1f} s "
         f"[read {t_read - t0:.1f} s, summarize {t_summarized - t_read:.1f} s, "
         f"build {t_built - t_summarized:.2f} s, write {t_written - t_built:.2f} s]; "
-        f"{len(errors)} not summarized"
+        f"{len(errors)} not summarized",
+        markup=False,
     )
     return 0 if digests or not articles else 1
 

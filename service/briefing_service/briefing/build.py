@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 
 from briefing_service.briefing.dates import is_point_in_time, resolve
-from briefing_service.briefing.entities import EntityIndex, merge_entities
+from briefing_service.briefing.entities import EntityIndex, merge_entities, normalize
 from briefing_service.briefing.grouping import cluster, similarity, words
 from briefing_service.briefing.model import (
     AppendixEntry,
@@ -28,6 +28,7 @@ SALIENCE_WEIGHT = 0.5  # story score = articles + SALIENCE_WEIGHT · mean salien
 REPEAT_JACCARD = 0.5  # key points sharing this share of their words say the same thing
 REPEAT_CONTAINMENT = 0.75
 MIN_POINT_WORDS = 6  # shorter "key points" are datelines or fragments ("MÁLAGA, Spain (Press) —")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 MAX_CONTEXT = 320
 # A sentence ends at . ! ? before a capital or quote ("2 p.m. on" does not end one), or at a blank line.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z\"“‘'(])|\n\s*\n")
@@ -92,7 +93,9 @@ def _merged_points(members: list[int], digests: Sequence[ArticleDigest]) -> tupl
         for i, queue in zip(members, queues, strict=True):
             if depth < len(queue) and len(kept) < STORY_KEY_POINTS:
                 k = queue[depth]
-                if len(k.text.split()) >= MIN_POINT_WORDS and not is_repeat(k.text, [p.text for p in kept]):
+                if len(_LETTER_WORD.findall(k.text)) >= MIN_POINT_WORDS and not is_repeat(
+                    k.text, [p.text for p in kept]
+                ):
                     kept.append(CitedPoint(" ".join(k.text.split()), digests[i].id, k.start, k.end, k.score))
         depth += 1
     return tuple(kept)
@@ -151,7 +154,10 @@ def _entity_rows(index: EntityIndex, story_ids_of: list[set[str]]) -> tuple[Enti
                 article_count=len(group.article_ids),
                 mention_count=group.mention_count,
                 salience=round(group.salience, 4),
-                aliases=tuple(sorted(a for a in group.aliases | set(group.names) if a != text)),
+                # Case and dot variants ("HOBART", "U.S.") are not worth listing as other names.
+                aliases=tuple(
+                    sorted({a for a in group.aliases | set(group.names) if normalize(a) != normalize(text)})
+                ),
                 article_ids=tuple(group.article_ids),
                 story_ids=tuple(sorted(story_ids_of[gid], key=lambda s: int(s[1:]))),
             )

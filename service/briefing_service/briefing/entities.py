@@ -29,7 +29,8 @@ def normalize(name: str) -> str:
 
 def _acronym(name: str) -> str:
     words = [w for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper()]
-    return "".join(w[0] for w in words).casefold() if len(words) >= 2 else ""
+    # Three letters at least: two-letter acronyms ("US" of "Union Station") collide with too much.
+    return "".join(w[0] for w in words).casefold() if len(words) >= 3 else ""
 
 
 # When articles disagree on a name's type with equal votes, the first of these wins.
@@ -68,6 +69,17 @@ class EntityGroup:
                 self.article_ids.append(article_id)
         self.mention_count += other.mention_count
         self.salience += other.salience
+
+
+# Types the small NER model confuses with each other on the same name; NORP ("Canadian") joins nothing else.
+_TYPE_FAMILIES = (
+    frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "LAW", "FAC", "EVENT"}),
+    frozenset({"GPE", "LOC", "FAC"}),
+)
+
+
+def compatible(a: str, b: str) -> bool:
+    return a == b or any(a in family and b in family for family in _TYPE_FAMILIES)
 
 
 def majority_type(types: Counter[str]) -> str:
@@ -129,12 +141,14 @@ def merge_entities(digests: Sequence[ArticleDigest]) -> EntityIndex:
             for form in _short_forms(group):
                 claims.setdefault(form, set()).add(key)
 
-    # A short form joins a longer name only when exactly one longer name claims it.
+    # A short form joins a longer name only when exactly one longer name claims it, and the types agree.
     parent: dict[str, str] = {}
     for key in groups:
         owners = claims.get(key, set()) - {key}
         if len(owners) == 1:
-            parent[key] = owners.pop()
+            owner = owners.pop()
+            if compatible(majority_type(groups[key].types), majority_type(groups[owner].types)):
+                parent[key] = owner
 
     def root(key: str) -> str:
         seen = set()
