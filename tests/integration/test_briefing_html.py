@@ -52,8 +52,12 @@ def chromium() -> str:
 def briefing_html(server_target: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("html")
     run = subprocess.run(
-        [str(BIN / "briefing"), "build", *map(str, INPUTS), "--target", server_target, "--out", str(out)]
-        + ["--formats", "html"],
+        [
+            str(BIN / "briefing"),
+            "build",
+            *map(str, INPUTS),
+            *("--target", server_target, "--out", str(out), "--formats", "html"),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
