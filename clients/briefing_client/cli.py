@@ -187,7 +187,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     pending = [a for a in articles if keys[a.id] not in journal.done]
     resumed = len(articles) - len(pending)
     if resumed:
-        console.print(f"resuming: {resumed} of {len(articles)} articles already summarized in {journal.path}")
+        console.print(
+            f"resuming: {resumed} of {len(articles)} articles already summarized in {journal.path}",
+            soft_wrap=True,
+            markup=False,
+        )
     t_read = time.monotonic()
     failed: dict[str, str] = {}
     if pending:
@@ -225,6 +229,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"build {t_built - t_summarized:.2f} s, write {t_written - t_built:.2f} s]; "
         f"{len(errors)} not summarized",
         markup=False,
+        soft_wrap=True,
     )
     return 0 if digests or not articles else 1
 

@@ -71,3 +71,17 @@ def test_journal_survives_a_partial_last_line_and_counts_once(tmp_path: Path) ->
     # An edited article has another key: it is summarized again.
     assert article_key(pb.Article(id="a", text="Alpha text, edited.")) not in again.done
     assert Journal(tmp_path, fresh=True).done == {}
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
+    import pytest
+
+    from briefing_client.briefing_doc import write_atomic
+
+    target = tmp_path / "briefing.md"
+    write_atomic(target, "old briefing\n")
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
+    with pytest.raises(TypeError):
+        write_atomic(target, None)  # type: ignore[arg-type]
+    assert target.read_text() == "old briefing\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing.md"]
