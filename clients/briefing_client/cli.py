@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import queue
 import sys
 import threading
@@ -137,6 +138,8 @@ def _summarize_pending(
     with BriefingClient(target, timeout=None) as client:
         client.wait_until_serving(timeout=startup_timeout)
         started = timing["serving"] = time.monotonic()  # the rate and ETA count from here
+        # At least one call per stream, so a small batch still spreads over every replica.
+        chunk = max(1, min(chunk, math.ceil(len(pending) / streams)))
         batches = [pending[i : i + chunk] for i in range(0, len(pending), chunk)]
         with ThreadPoolExecutor(max_workers=streams, thread_name_prefix="stream") as pool:
             futures = [pool.submit(work, b, client) for b in batches]
