@@ -13,13 +13,13 @@ PORT ?= 50051
 ARTICLES ?= examples/articles
 OUT ?= out/briefing
 TARGET ?=
-FORMATS ?= md,json
+FORMATS ?= md,html,json
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing test lint bench clean
+.PHONY: setup proto serve briefing bench-briefing test lint bench clean
 
 setup: $(STAMP) $(GEN)
 
@@ -44,6 +44,11 @@ serve: setup
 
 briefing: setup
 	$(BIN)/briefing build $(ARTICLES) --out $(OUT) --formats $(FORMATS) $(if $(TARGET),--target $(TARGET),)
+
+# A 100-article briefing (examples plus generated variants): prints where the wall time goes.
+N ?= 100
+bench-briefing: setup
+	$(PY) bench/briefing_100.py -n $(N) $(if $(TARGET),--target $(TARGET),)
 
 test: setup
 	$(PY) -m pytest -q

@@ -91,3 +91,5 @@ class Summary:
     abstract: str = ""
     source_text: str = ""  # the text offsets index, returned only when it differs from the input (HTML)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Unit document vector (mean of the key points' sentence embeddings): what briefings group stories by.
+    embedding: tuple[float, ...] = ()

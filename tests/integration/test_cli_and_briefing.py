@@ -72,7 +72,10 @@ def test_briefing_build_against_a_running_server(server_target: str, tmp_path: P
     )
     assert out.returncode == 0, out.stderr
     doc = json.loads((tmp_path / "out" / "briefing.json").read_text())
-    n_files = len([p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md", ".html")])
+    # The folder's README.md is its documentation, not an article.
+    n_files = len(
+        [p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md", ".html") and p.stem != "README"]
+    )
     assert doc["article_count"] == n_files
     assert any("broken.txt" in e["source"] for e in doc["errors"])
     for article in doc["articles"]:

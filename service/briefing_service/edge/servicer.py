@@ -7,6 +7,7 @@ SummarizeStream, where each article's error becomes that article's own `status` 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -15,9 +16,12 @@ import grpc
 from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
 
+from briefing_service.briefing import ArticleError, build_briefing, digest_of
+from briefing_service.briefing.limits import BriefingLimits, unique_ids
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.convert import (
     article_from_pb,
+    briefing_to_pb,
     error_response,
     model_info_to_pb,
     options_from_pb,
@@ -40,11 +44,13 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
         *,
         stream_window: int,
         max_stream: int,
+        briefing_limits: BriefingLimits | None = None,
     ) -> None:
         self._batcher = batcher
         self._model_info = model_info  # None until the models are loaded
         self._stream_window = stream_window
         self._max_stream = max_stream
+        self._briefing_limits = briefing_limits or BriefingLimits()
 
     async def Summarize(self, request: pb.SummarizeRequest, context: grpc.aio.ServicerContext) -> Any:
         return await self._summarize(request)
@@ -110,3 +116,54 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
             if code is grpc.StatusCode.INTERNAL:
                 log.error("unhandled error on article %r", article_id, exc_info=exc)
             return error_response(article_id, code.value[0], message)
+
+    async def BuildBriefing(
+        self, request_iterator: AsyncIterator[pb.BuildBriefingRequest], context: grpc.aio.ServicerContext
+    ) -> Any:
+        """Summarizes the streamed articles (``stream_window`` at a time, so they batch together while the
+        stream is still arriving), then builds the briefing with the transport-free briefing package."""
+        info = self._model_info()
+        if info is None:
+            raise NotReady("models are still loading; retry when health reports SERVING")
+        window = asyncio.Semaphore(self._stream_window)
+        options: SummaryOptions | None = None
+        articles: list[Article] = []
+        tasks: list[asyncio.Task[Summary | Exception]] = []
+        chars = 0
+
+        async def one(article: Article, opts: SummaryOptions) -> Summary | Exception:
+            async with window:
+                try:
+                    return await self._batcher.submit((article, opts))
+                except Exception as exc:  # one bad article fails alone, as in SummarizeStream
+                    return exc
+
+        try:
+            async for request in request_iterator:
+                if options is None:
+                    options = options_from_pb(request.options)
+                article = article_from_pb(request.article)
+                chars += len(article.text)
+                self._briefing_limits.check(len(articles) + 1, chars)
+                articles.append(article)
+                tasks.append(asyncio.ensure_future(one(article, options)))
+            if not articles:
+                raise InvalidArticle("briefing has no articles; send at least one BuildBriefingRequest")
+            results = await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+        ids = unique_ids([a.id for a in articles])
+        digests = []
+        errors = []
+        for article, article_id, result in zip(articles, ids, results, strict=True):
+            if isinstance(result, Exception):
+                code, message = status_for(result)
+                if code is grpc.StatusCode.INTERNAL:
+                    log.error("unhandled error on article %r", article_id, exc_info=result)
+                errors.append(ArticleError(article_id, f"{code.name}: {message}"))
+            else:
+                digests.append(digest_of(dataclasses.replace(article, id=article_id), result))
+        # Pure Python and numpy, but O(n²) in articles: off the event loop.
+        briefing = await asyncio.to_thread(build_briefing, digests, errors)
+        return briefing_to_pb(briefing, info)

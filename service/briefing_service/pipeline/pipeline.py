@@ -55,6 +55,17 @@ WARM_UP_TEXT = (
 )
 
 
+def document_vector(embeddings: np.ndarray, picked: Sequence[int]) -> tuple[float, ...]:
+    """Unit mean of the key points' embeddings: what the article says, in MiniLM space, for grouping articles
+    into stories. Key points, not all sentences: they are the article's news, not its background."""
+    rows = embeddings[list(picked)] if len(picked) else embeddings
+    if not len(rows):
+        return ()
+    mean = rows.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return tuple(float(x) for x in (mean / norm if norm else mean))
+
+
 @dataclass
 class _Work:
     """One article moving through the stages of a batch."""
@@ -231,4 +242,5 @@ class Pipeline:
             abstract=abstract,
             source_text=w.source if w.source != w.article.text else "",
             warnings=tuple(w.warnings),
+            embedding=document_vector(embeddings, picked),
         )
