@@ -14,6 +14,9 @@ ARTICLES ?= examples/articles
 OUT ?= out/briefing
 TARGET ?=
 FORMATS ?= md,json
+CNNDM ?= ../shared/eval/cnndm_dev.jsonl
+CONLL ?= ../shared/eval/conll2003_test.txt
+EVAL_JSON ?=
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -52,6 +55,10 @@ lint: setup
 	$(BIN)/ruff check service clients tests bench
 	$(BIN)/ruff format --check service clients tests bench
 	$(BIN)/mypy
+
+# Quality on the shared dev data (skips with a message where ../shared is absent); see README "Quality".
+eval: setup
+	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),)
 
 clean:
 	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache

@@ -283,6 +283,24 @@ def _in_headline(names: Iterable[str], headline: str) -> bool:
     return re.search(pattern, headline) is not None
 
 
+def _resolved_groups(blocks: Sequence[ParsedBlock], text: str) -> list[_Group]:
+    """Mentions grouped into entities: identical names, person-name parts, ORG fragments, propagation."""
+    groups = _group_identical(blocks, text)
+    _merge_person_parts(groups)
+    _merge_org_fragments(groups)
+    _propagate_person_names(groups, blocks, text)
+    return [g for g in groups if g.parent is None]
+
+
+def resolve_mentions(blocks: Sequence[ParsedBlock], text: str) -> list[tuple[Mention, str]]:
+    """Every mention the entity table would hold, with its entity's final label, in document order.
+
+    This is the NER path of the pipeline without the table's type filter; `make eval` scores it on CoNLL.
+    """
+    out = [(m, g.label) for g in _resolved_groups(blocks, text) for m in g.mentions]
+    return sorted(out, key=lambda ml: (ml[0].start, ml[0].end))
+
+
 def build_entity_table(
     blocks: Sequence[ParsedBlock],
     *,
@@ -296,14 +314,9 @@ def build_entity_table(
     ``types`` empty means every label except ``DEFAULT_EXCLUDED_TYPES``; otherwise exactly those labels.
     """
     wanted = {t.upper() for t in types}
-    groups = _group_identical(blocks, text)
-    if not groups:
+    roots = _resolved_groups(blocks, text)
+    if not roots:
         return []
-    _merge_person_parts(groups)
-    _merge_org_fragments(groups)
-    _propagate_person_names(groups, blocks, text)
-
-    roots = [g for g in groups if g.parent is None]
     body_start = min((b.offset for b in blocks), default=0)
     body_end = max((b.offset + len(b.doc.text) for b in blocks), default=len(text))
     body_len = max(body_end - body_start, 1)
