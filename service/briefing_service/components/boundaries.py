@@ -21,6 +21,7 @@ _UI_PHRASE = re.compile(
 _UI_LEAD = ("scroll", "click", "watch", "read")
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _MAX_KICKER_TOKENS = 6
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT"})
 # Tags of a capitalised word that starts a new sentence rather than continuing a name or title.
 _GLUE_TAGS = frozenset({"DT", "PRP", "PRP$", "NN", "NNS", "RB", "IN", "CC", "WRB", "EX"})
 _OPENERS = frozenset({"'", "‘", '"', "“"})
@@ -30,12 +31,15 @@ def _kicker_end(span: Span, k: int) -> int | None:
     """If a caption label ("Strictly business:") starts at token k of ``span``, the index after its colon."""
     t = span[k]
     # A name is the end of the caption before, not a label: "... by Hillary Clinton Obsessed with her style:".
-    if not (t.text[:1].isupper() and t.is_alpha) or (t.ent_type_ and k > 0 and not span[k - 1].is_punct):
+    named = t.ent_type_ in _NAME_LABELS and k > 0 and not span[k - 1].is_punct
+    if not (t.text[:1].isupper() and t.is_alpha) or named:
         return None
-    for j in range(k + 1, min(k + _MAX_KICKER_TOKENS + 1, len(span) - 1)):
+    for j in range(k + 1, min(k + _MAX_KICKER_TOKENS + 1, len(span))):
         u = span[j]
         if u.text == ":":
-            nxt = next((v for v in span[j + 1 :] if not v.is_space), span[j])
+            nxt = next((v for v in span[j + 1 :] if not v.is_space), None)
+            if nxt is None:  # the parser ended the sentence at the label's colon
+                return len(span)
             if nxt.text[:1].isupper() or nxt.text in _OPENERS or nxt.like_num:
                 return j + 1
             return None
