@@ -33,10 +33,13 @@ def render_table(r: dict[str, Any]) -> str:
         lines.append(
             f"NER on CoNLL-2003 ({n['documents']} documents, {n['sentences']} sentences; OntoNotes mapped)"
         )
-        lines.append(
-            f"  micro P {n['precision']:.3f}  R {n['recall']:.3f}  F1 {n['f1']:.3f}   "
-            + "  ".join(f"{t} {n.get('f1_' + t, 0.0):.3f}" for t in ("PER", "ORG", "LOC", "MISC"))
-        )
+        lines.append(f"  {'system':34} {'P':>6} {'R':>6} {'F1':>6}   per type F1")
+        for name, s in (("briefing entity path", n), ("spaCy sm alone (raw doc.ents)", n.get("spacy_alone"))):
+            if s:
+                lines.append(
+                    f"  {name:34} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f}   "
+                    + "  ".join(f"{t} {s.get('f1_' + t, 0.0):.3f}" for t in ("PER", "ORG", "LOC", "MISC"))
+                )
         lines.append("")
     times = [f"load {r['load_seconds']}s"]
     if "key_points" in r:
