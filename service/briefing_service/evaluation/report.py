@@ -1,0 +1,51 @@
+"""The `make eval` table: plain text, baselines side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def render_table(r: dict[str, Any]) -> str:
+    lines = [f"Briefing eval — {r['date']} — {r['model']['summarizer']}, NER {r['model']['ner']}", ""]
+    if "key_points" in r:
+        kp = r["key_points"]
+        lines.append(f"Key points vs highlights, {kp['articles']} articles (ROUGE F1 x100, stemmed)")
+        lines.append(f"  {'system':34} {'R1':>6} {'R2':>6} {'RLsum':>6}")
+        for name, s in kp["systems"].items():
+            lines.append(f"  {name:34} {s['rouge1']:6.2f} {s['rouge2']:6.2f} {s['rougeLsum']:6.2f}")
+        ours = kp["systems"]["briefing key points (top 3)"]["rouge1"]
+        lead = kp["systems"]["Lead-3 (same splitter)"]["rouge1"]
+        lines.append(f"  R1 over Lead-3: {ours - lead:+.2f}")
+        lines.append("")
+    if "headline" in r:
+        h = r["headline"]
+        lines.append(f"Headline vs Daily Mail URL slug, {h['articles_with_slug']} articles (ROUGE-1 F1 x100)")
+        lines.append(f"  {'system':34} {'R1':>6} {'words':>6}")
+        for name, s in h["systems"].items():
+            lines.append(f"  {name:34} {s['slug_rouge1']:6.2f} {s['mean_words']:6.2f}")
+        lines.append(
+            f"  headline words over all articles: mean {h['headline_words_mean_all']}, "
+            f"max {h['headline_words_max_all']}, over 14: {h['headlines_over_14_words']}"
+        )
+        lines.append("")
+    if "ner" in r:
+        n = r["ner"]
+        lines.append(
+            f"NER on CoNLL-2003 ({n['documents']} documents, {n['sentences']} sentences; OntoNotes mapped)"
+        )
+        lines.append(f"  {'system':34} {'P':>6} {'R':>6} {'F1':>6}   per type F1")
+        for name, s in (("briefing entity path", n), ("spaCy sm alone (raw doc.ents)", n.get("spacy_alone"))):
+            if s:
+                lines.append(
+                    f"  {name:34} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f}   "
+                    + "  ".join(f"{t} {s.get('f1_' + t, 0.0):.3f}" for t in ("PER", "ORG", "LOC", "MISC"))
+                )
+        lines.append("")
+    times = [f"load {r['load_seconds']}s"]
+    if "key_points" in r:
+        times.append(f"key points + headlines {r['seconds']}s (pipeline {r['pipeline_seconds']}s)")
+    if "ner" in r:
+        times.append(f"NER {r['ner']['seconds']}s")
+    times.append(f"total {r['total_seconds']}s")
+    lines.append("Wall time: " + ", ".join(times))
+    return "\n".join(lines)

