@@ -17,6 +17,7 @@ FORMATS ?= md,html,json
 CNNDM ?= ../shared/eval/cnndm_dev.jsonl
 CONLL ?= ../shared/eval/conll2003_test.txt
 EVAL_JSON ?=
+EVAL_ARGS ?=
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -67,7 +68,7 @@ lint: setup
 
 # Quality on the shared dev data (skips with a message where ../shared is absent); see README "Quality".
 eval: setup
-	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),)
+	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache

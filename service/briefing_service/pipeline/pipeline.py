@@ -106,7 +106,9 @@ class Pipeline:
         )
 
     @classmethod
-    def load(cls, summarizer_model: str = "", *, max_article_chars: int = 200_000) -> Pipeline:
+    def load(
+        cls, summarizer_model: str = "", *, max_article_chars: int = 200_000, int8_encoder: bool = False
+    ) -> Pipeline:
         """Load the embedded models (and a seq2seq checkpoint when one is named)."""
         from briefing_service.components.encoder import MiniLMEncoder
 
@@ -115,7 +117,9 @@ class Pipeline:
             from briefing_service.components.seq2seq import Seq2SeqSummarizer
 
             seq2seq = Seq2SeqSummarizer(summarizer_model)
-        return cls(load_spacy(), MiniLMEncoder(), seq2seq, max_article_chars=max_article_chars)
+        return cls(
+            load_spacy(), MiniLMEncoder(int8=int8_encoder), seq2seq, max_article_chars=max_article_chars
+        )
 
     def warm_up(self) -> None:
         """One real call so the first request does not pay for lazy initialisation."""
