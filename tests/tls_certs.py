@@ -52,5 +52,10 @@ def make_certs(d: Path) -> Certs | None:
     _leaf("server", d, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
     _leaf("client", d, "extendedKeyUsage=clientAuth\n")
     return Certs(
-        d / "ca.pem", d / "server.pem", d / "server.key", d / "client.pem", d / "client.key", d / "other-ca.pem"
+        d / "ca.pem",
+        d / "server.pem",
+        d / "server.key",
+        d / "client.pem",
+        d / "client.key",
+        d / "other-ca.pem",
     )

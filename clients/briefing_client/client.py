@@ -24,7 +24,7 @@ from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from briefing_client.errors import Unavailable, from_rpc_error
+from briefing_client.errors import InvalidArgument, Unavailable, from_rpc_error
 
 SERVICE_NAME = "briefing.v1.BriefingService"
 # Messages up to 64 MiB each way: the server's own limits give the clear error, not the transport's.
@@ -65,14 +65,22 @@ def make_article(
     published_at: datetime | None = None,
     html: bool = False,
 ) -> pb.Article:
-    article = pb.Article(
-        id=id,
-        title=title,
-        text=text,
-        url=url,
-        source=source,
-        content_type=pb.CONTENT_TYPE_HTML if html else pb.CONTENT_TYPE_PLAIN_TEXT,
-    )
+    try:
+        article = pb.Article(
+            id=id,
+            title=title,
+            text=text,
+            url=url,
+            source=source,
+            content_type=pb.CONTENT_TYPE_HTML if html else pb.CONTENT_TYPE_PLAIN_TEXT,
+        )
+    except UnicodeEncodeError as exc:
+        # Lone surrogates cannot travel as protobuf strings (UTF-8): refused here, with the status the
+        # server would give, before anything is sent.
+        raise InvalidArgument(
+            f"article {id!r} is not valid Unicode: {exc.reason} at index {exc.start}; "
+            "send UTF-8-encodable text"
+        ) from exc
     if published_at is not None:
         article.published_at.FromDatetime(published_at)
     return article

@@ -21,7 +21,12 @@ from hypothesis import strategies as st
 
 def test_limit_defaults_are_set_and_validated() -> None:
     s = Settings.from_args([], {})
-    assert (s.max_concurrent_calls, s.max_queue, s.max_stream_articles, s.grace_seconds) == (128, 256, 10_000, 30.0)
+    assert (s.max_concurrent_calls, s.max_queue, s.max_stream_articles, s.grace_seconds) == (
+        128,
+        256,
+        10_000,
+        30.0,
+    )
     assert s.max_receive_message_bytes == 64 * 1024 * 1024 and s.metrics_port == -1
     with pytest.raises(ValueError, match="max_queue is 0; must be >= 1"):
         Settings.from_args(["--max-queue", "0"], {})
