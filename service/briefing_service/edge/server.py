@@ -169,7 +169,13 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     log.info("shutting down: draining %d call(s) for up to %.0f s", edge.in_flight, settings.grace_seconds)
     edge.draining = True
     await health.enter_graceful_shutdown()
-    await server.stop(settings.grace_seconds)
+    # The port stays open while calls drain, so probes read NOT_SERVING and new calls get a clear
+    # UNAVAILABLE (clients retry them on another replica) instead of a refused connection.
+    loop_time = asyncio.get_running_loop().time
+    until = loop_time() + settings.grace_seconds
+    while edge.in_flight and loop_time() < until:
+        await asyncio.sleep(0.05)
+    await server.stop(max(0.0, until - loop_time()))
     log.info("drained; %d call(s) left", edge.in_flight)
     loading.cancel()
     await batcher.stop()
