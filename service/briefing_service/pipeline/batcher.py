@@ -150,10 +150,12 @@ class MicroBatcher(Generic[ItemT, ResultT]):
         try:
             return await pending.future
         except asyncio.CancelledError:
-            # The caller is gone: free its slot now rather than when the worker reaches it.
+            # The caller is gone (gRPC cancels the call when the client cancels or its deadline passes):
+            # free its slot now rather than when the worker reaches it.
             with contextlib.suppress(ValueError):
                 self._queue.remove(pending)
-                self._observer.dropped("cancelled")
+                expired = deadline is not None and loop.time() >= deadline
+                self._observer.dropped("deadline" if expired else "cancelled")
             raise
 
     def _check_deadline(self, remaining: float, cost: float) -> None:
