@@ -19,7 +19,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing test lint eval clean
+.PHONY: setup proto serve briefing test lint eval clean chaos
 
 setup: $(STAMP) $(GEN)
 
@@ -47,6 +47,12 @@ briefing: setup
 
 test: setup
 	$(PY) -m pytest -q
+
+# Hostile input, overload, deadlines, drain, replica death, soak, auth: real servers on 127.0.0.1, bounded
+# (about 8 minutes); prints each scenario's figures and fails if anything was lost. SOAK=seconds (default 60).
+SOAK ?= 60
+chaos: setup
+	$(PY) bench/chaos.py --soak-seconds $(SOAK)
 
 lint: setup
 	$(BIN)/ruff check service clients tests bench
