@@ -50,10 +50,24 @@ class _Engine:
     def run_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
         if self.pipeline is None:
             return [NotReady("models are still loading; retry when health reports SERVING")] * len(items)
-        return self.pipeline.summarize_batch(items)
+        try:
+            return self.pipeline.summarize_batch(items)
+        finally:
+            if sum(len(a.text) for a, _ in items) > 20_000:
+                _release_free_memory()
 
     def model_info(self) -> ModelInfo | None:
         return self.pipeline.info if self.pipeline else None
+
+
+def _release_free_memory() -> None:
+    """Hand freed heap pages back to the OS after a big batch (glibc keeps them otherwise, and RSS only grows)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _configure_torch(threads: int) -> None:
