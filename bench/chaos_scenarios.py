@@ -27,7 +27,9 @@ from tls_certs import make_certs
 
 
 def hostile() -> Figures:
-    f = Figures("1. hostile input (documented status each; server stays SERVING; memory back near baseline)")
+    f = Figures(
+        "1. hostile input (documented status each; server stays SERVING; memory steady across two identical rounds)"
+    )
     with _server(LOOPBACK, metrics=True) as server:
         serving(server)
         with BriefingClient(server.target, timeout=300) as c:
