@@ -28,12 +28,27 @@ class InvalidOptions(BriefingError):
 
 
 class NotReady(BriefingError):
-    """The models are still loading or the server is shutting down."""
+    """The models are still loading or the server is shutting down (draining)."""
 
 
 class Overloaded(BriefingError):
-    """The work queue is full; the caller should back off and retry."""
+    """The work queue or the concurrent-call limit is full; the caller should back off and retry.
+    The message names the limit."""
 
 
 class ModelLoadError(BriefingError):
     """A configured model could not be loaded (bad path, not a seq2seq checkpoint, no hub access)."""
+
+
+class DeadlineUnmeetable(BriefingError):
+    """The caller's deadline has passed, or is too close for the work still ahead of this article: the
+    server drops it instead of finishing it for nobody."""
+
+
+class Unauthenticated(BriefingError):
+    """No bearer token, or one the server does not accept."""
+
+
+class PermissionDenied(BriefingError):
+    """A valid caller asked for something it may not do. Not raised today: every accepted token may call
+    every method; kept so the status contract has one place for it."""

@@ -9,13 +9,24 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 DEFAULT_MAX_ARTICLE_CHARS = 200_000
 # Well above the article limit so an oversized article reaches our own check and gets a clear message,
 # instead of the transport's generic RESOURCE_EXHAUSTED at 4 MiB.
 DEFAULT_MAX_RECEIVE_BYTES = 64 * 1024 * 1024
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_bool(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    low = value.strip().lower()
+    if low in _TRUE | _FALSE:
+        return low in _TRUE
+    raise argparse.ArgumentTypeError(f"{value!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}")
 
 
 @dataclass(frozen=True)
@@ -27,9 +38,26 @@ class Settings:
     max_receive_message_bytes: int = DEFAULT_MAX_RECEIVE_BYTES
     max_stream_articles: int = 10_000
     stream_window: int = 8  # stream requests read ahead of the slowest unfinished article
+    # Overload: past these a call is refused at once with RESOURCE_EXHAUSTED naming the limit.
+    max_concurrent_calls: int = 128  # BriefingService calls in flight (a stream counts once)
+    max_queue: int = 256  # articles waiting for the inference worker
+    max_batch: int = 16  # articles per inference batch
+    batch_wait_ms: float = 5.0  # how long a short batch waits for company
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
     torch_threads: int = 0  # 0: all cores
     grace_seconds: float = 30.0
+    # Security. TLS when cert and key are set; mTLS (client certificates required) when a client CA is set.
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_client_ca: str = ""
+    # Bearer tokens: a file (one token a line, '#' comments) and/or BRIEFING_AUTH_TOKENS (comma-separated).
+    # Neither set: no auth. Prefer the file or the variable to the flag (flags show up in `ps`).
+    auth_tokens_file: str = ""
+    auth_tokens: str = field(default="", repr=False)
+    auth_health_open: bool = True  # health checks need no token (load balancers probe without one)
+    # Prometheus metrics over HTTP: -1 off; 0 any free port (logged, and written to metrics_port_file).
+    metrics_port: int = -1
+    metrics_port_file: str = ""
     log_level: str = "INFO"
 
     @classmethod
@@ -39,13 +67,14 @@ class Settings:
         for f in fields(cls):
             default: Any = f.default
             env_value = env.get(f"BRIEFING_{f.name.upper()}")
-            kind = type(default)
+            kind: Any = parse_bool if isinstance(default, bool) else type(default)
             value = kind(env_value) if env_value is not None else default
+            shown = "(secret)" if f.name == "auth_tokens" else repr(default)
             parser.add_argument(
                 f"--{f.name.replace('_', '-')}",
                 type=kind,
                 default=value,
-                help=f"(env BRIEFING_{f.name.upper()}; default {default!r})",
+                help=f"(env BRIEFING_{f.name.upper()}; default {shown})",
             )
         args = parser.parse_args(argv)
         settings = cls(**vars(args))
@@ -55,6 +84,8 @@ class Settings:
     def validate(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port is {self.port}; allowed 0..65535")
+        if not -1 <= self.metrics_port <= 65535:
+            raise ValueError(f"metrics_port is {self.metrics_port}; allowed -1 (off) or 0..65535")
         if self.max_article_chars < 1:
             raise ValueError(f"max_article_chars is {self.max_article_chars}; must be >= 1")
         # Four bytes per code point is the UTF-8 worst case; the transport must let our check run first.
@@ -63,3 +94,33 @@ class Settings:
                 f"max_receive_message_bytes is {self.max_receive_message_bytes:,}; "
                 f"must be >= 4 x max_article_chars ({4 * self.max_article_chars:,})"
             )
+        for name in (
+            "max_concurrent_calls",
+            "max_queue",
+            "max_batch",
+            "max_stream_articles",
+            "stream_window",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} is {getattr(self, name)}; must be >= 1")
+        if self.grace_seconds < 0 or self.batch_wait_ms < 0:
+            raise ValueError("grace_seconds and batch_wait_ms must be >= 0")
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("tls_cert and tls_key go together; set both or neither")
+        if self.tls_client_ca and not self.tls_cert:
+            raise ValueError("tls_client_ca (mTLS) needs tls_cert and tls_key")
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.tls_cert)
+
+    def load_tokens(self) -> frozenset[str]:
+        """Accepted bearer tokens (empty: auth off). Read at startup, so a missing file fails the start."""
+        tokens = {t.strip() for t in self.auth_tokens.split(",") if t.strip()}
+        if self.auth_tokens_file:
+            with open(self.auth_tokens_file, encoding="utf-8") as f:
+                for line in f:
+                    line = line.strip()
+                    if line and not line.startswith("#"):
+                        tokens.add(line)
+        return frozenset(tokens)

@@ -26,6 +26,9 @@ def test_codes() -> None:
     )
     assert status_for(errors.NotReady("loading"))[0] is grpc.StatusCode.UNAVAILABLE
     assert status_for(errors.Overloaded("full"))[0] is grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert status_for(errors.DeadlineUnmeetable("late"))[0] is grpc.StatusCode.DEADLINE_EXCEEDED
+    assert status_for(errors.Unauthenticated("who"))[0] is grpc.StatusCode.UNAUTHENTICATED
+    assert status_for(errors.PermissionDenied("no"))[0] is grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_unknown_errors_are_internal_and_generic() -> None:

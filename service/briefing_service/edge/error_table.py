@@ -1,4 +1,10 @@
-"""The one table from domain errors to gRPC status codes."""
+"""The one table from domain errors to gRPC status codes (the README's status contract mirrors it).
+
+Statuses the service returns without a domain error of its own:
+- CANCELLED: the client went away; gRPC cancels the handler and its queued work is skipped.
+- DEADLINE_EXCEEDED from gRPC itself: the deadline passed while the call was being served.
+- RESOURCE_EXHAUSTED from the transport: a message over --max-receive-message-bytes.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ ERROR_TABLE: dict[type[errors.BriefingError], grpc.StatusCode] = {
     errors.InvalidOptions: grpc.StatusCode.INVALID_ARGUMENT,
     errors.NotReady: grpc.StatusCode.UNAVAILABLE,
     errors.Overloaded: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    errors.DeadlineUnmeetable: grpc.StatusCode.DEADLINE_EXCEEDED,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     errors.ModelLoadError: grpc.StatusCode.FAILED_PRECONDITION,
 }
 

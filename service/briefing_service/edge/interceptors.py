@@ -1,82 +1,150 @@
-"""Server interceptors. ErrorInterceptor applies the error table to every BriefingService handler, so the
-servicer raises domain errors and never picks status codes itself."""
+"""Server interceptors.
+
+EdgeInterceptor wraps every BriefingService handler: it applies the concurrent-call limit, hands the caller's
+deadline to the batcher, maps exceptions through the error table (so the servicer raises domain errors and
+never picks status codes itself) and records metrics. AuthInterceptor (edge/auth.py) runs inside it.
+"""
 
 from __future__ import annotations
 
 import inspect
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
 
 from briefing_service.edge.error_table import status_for
+from briefing_service.edge.metrics import Metrics
+from briefing_service.errors import NotReady, Overloaded
+from briefing_service.pipeline.batcher import CALLER_DEADLINE
 
 log = logging.getLogger(__name__)
 
 SERVICE_PREFIX = "/briefing.v1.BriefingService/"
+Continuation = Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]]
 
 
-async def _abort_for(exc: Exception, context: grpc.aio.ServicerContext, method: str) -> None:
-    code, message = status_for(exc)
-    if code is grpc.StatusCode.INTERNAL:
-        log.error("unhandled error in %s", method, exc_info=exc)
-    await context.abort(code, message)
+def rewrap(
+    handler: grpc.RpcMethodHandler,
+    unary: Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]],
+    streaming: Callable[[Callable[..., AsyncIterator[Any]]], Callable[..., AsyncIterator[Any]]],
+) -> grpc.RpcMethodHandler:
+    """The same handler with its behaviour wrapped (unary-response and stream-response wrappers)."""
+    common = {
+        "request_deserializer": handler.request_deserializer,
+        "response_serializer": handler.response_serializer,
+    }
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(unary(handler.unary_unary), **common)
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(unary(handler.stream_unary), **common)
+    behavior = handler.unary_stream or handler.stream_stream
+    if not inspect.isasyncgenfunction(behavior):
+        return handler
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(streaming(behavior), **common)
+    return grpc.stream_stream_rpc_method_handler(streaming(behavior), **common)
 
 
-def _wrap_unary_response(
-    behavior: Callable[..., Awaitable[Any]], method: str
-) -> Callable[..., Awaitable[Any]]:
-    async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        try:
-            return await behavior(request, context)
-        except grpc.aio.AbortError:
-            raise
-        except Exception as exc:
-            await _abort_for(exc, context, method)
+class _Call:
+    """Book-keeping for one call: limit, deadline, status, metrics."""
 
-    return wrapper
+    def __init__(self, owner: EdgeInterceptor, method: str, context: grpc.aio.ServicerContext) -> None:
+        self.owner = owner
+        self.method = method
+        self.context = context
+        self.code = grpc.StatusCode.OK
+        self.started = time.perf_counter()
+        self.counted = False
+
+    def enter(self) -> None:
+        owner = self.owner
+        remaining = self.context.time_remaining()
+        CALLER_DEADLINE.set(None if remaining is None else time.monotonic() + remaining)
+        if owner.draining:
+            raise NotReady("server is draining (shutting down); retry on another replica")
+        if owner.in_flight >= owner.max_concurrent_calls:
+            raise Overloaded(
+                f"too many concurrent calls: {owner.in_flight} in flight; max {owner.max_concurrent_calls}"
+            )
+        owner.in_flight += 1
+        self.counted = True
+
+    async def fail(self, exc: BaseException) -> None:
+        if isinstance(exc, grpc.aio.AbortError):
+            self.code = self.context.code() or grpc.StatusCode.UNKNOWN
+            raise exc
+        if not isinstance(exc, Exception):
+            # CancelledError: gRPC cancelled the handler because the client went away or its deadline passed.
+            remaining = self.context.time_remaining()
+            expired = remaining is not None and remaining <= 0
+            self.code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
+            raise exc
+        code, message = status_for(exc)
+        self.code = code
+        if code is grpc.StatusCode.INTERNAL:
+            log.error("unhandled error in %s", self.method, exc_info=exc)
+        await self.context.abort(code, message)
+
+    def close(self) -> None:
+        if self.counted:
+            self.owner.in_flight -= 1
+        metrics = self.owner.metrics
+        if metrics is not None:
+            name = self.method.rsplit("/", 1)[-1]
+            metrics.calls.labels(name, self.code.name).inc()
+            metrics.latency.labels(name).observe(time.perf_counter() - self.started)
 
 
-def _wrap_stream_response(behavior: Callable[..., AsyncIterator[Any]], method: str) -> Callable[..., Any]:
-    async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-        try:
-            async for response in behavior(request, context):
-                yield response
-        except grpc.aio.AbortError:
-            raise
-        except Exception as exc:
-            await _abort_for(exc, context, method)
+class EdgeInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, *, max_concurrent_calls: int = 1_000_000, metrics: Metrics | None = None) -> None:
+        self.max_concurrent_calls = max_concurrent_calls
+        self.metrics = metrics
+        self.in_flight = 0
+        self.draining = False  # set on SIGTERM: new calls get UNAVAILABLE, calls in flight finish
+        if metrics is not None:
+            metrics.in_flight.set_function(lambda: float(self.in_flight))
 
-    return wrapper
-
-
-class ErrorInterceptor(grpc.aio.ServerInterceptor):
     async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
         method = handler_call_details.method
         if handler is None or not method.startswith(SERVICE_PREFIX):
             return handler  # health and reflection keep their own behaviour
-        common = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary_response(handler.unary_unary, method), **common
-            )
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(
-                _wrap_unary_response(handler.stream_unary, method), **common
-            )
-        behavior = handler.unary_stream or handler.stream_stream
-        if not inspect.isasyncgenfunction(behavior):
-            return handler
-        wrapped = _wrap_stream_response(behavior, method)
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(wrapped, **common)
-        return grpc.stream_stream_rpc_method_handler(wrapped, **common)
+        return rewrap(handler, lambda b: self._unary(b, method), lambda b: self._streaming(b, method))
+
+    def _unary(self, behavior: Callable[..., Awaitable[Any]], method: str) -> Callable[..., Awaitable[Any]]:
+        async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            call = _Call(self, method, context)
+            try:
+                call.enter()
+                return await behavior(request, context)
+            except BaseException as exc:
+                await call.fail(exc)
+            finally:
+                call.close()
+
+        return wrapper
+
+    def _streaming(
+        self, behavior: Callable[..., AsyncIterator[Any]], method: str
+    ) -> Callable[..., AsyncIterator[Any]]:
+        async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            call = _Call(self, method, context)
+            try:
+                call.enter()
+                async for response in behavior(request, context):
+                    yield response
+            except BaseException as exc:
+                await call.fail(exc)
+            finally:
+                call.close()
+
+        return wrapper
+
+
+# The name the foundation used; EdgeInterceptor does what it did and more.
+ErrorInterceptor = EdgeInterceptor

@@ -1,7 +1,10 @@
-"""Server startup: gRPC server, health, reflection, model loading, graceful shutdown.
+"""Server startup: gRPC server, health, reflection, TLS, auth, metrics, model loading, graceful shutdown.
 
 The port opens before the models load so health checks can answer NOT_SERVING while they do; both health
 names ("" and the service) turn SERVING only after the models are loaded and one warm-up call ran.
+
+Shutdown (SIGTERM/SIGINT): health turns NOT_SERVING, new calls get UNAVAILABLE (clients with several targets
+retry them on another replica), calls in flight finish within --grace-seconds, then the process exits 0.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
-from briefing_service.edge.interceptors import ErrorInterceptor
+from briefing_service.edge.auth import AuthInterceptor
+from briefing_service.edge.interceptors import EdgeInterceptor
+from briefing_service.edge.metrics import Metrics
 from briefing_service.edge.servicer import BriefingServicer
 from briefing_service.errors import BriefingError, NotReady
 from briefing_service.pipeline.batcher import MicroBatcher
+from briefing_service.pipeline.options import validate_article
 from briefing_service.pipeline.pipeline import Pipeline
 from briefing_service.settings import Settings
 
@@ -44,10 +50,24 @@ class _Engine:
     def run_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
         if self.pipeline is None:
             return [NotReady("models are still loading; retry when health reports SERVING")] * len(items)
-        return self.pipeline.summarize_batch(items)
+        try:
+            return self.pipeline.summarize_batch(items)
+        finally:
+            if sum(len(a.text) for a, _ in items) > 20_000:
+                _release_free_memory()
 
     def model_info(self) -> ModelInfo | None:
         return self.pipeline.info if self.pipeline else None
+
+
+def _release_free_memory() -> None:
+    """Hand freed heap pages back to the OS after a big batch (glibc keeps them otherwise, and RSS only grows)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _configure_torch(threads: int) -> None:
@@ -62,12 +82,37 @@ async def _set_health(health: health_aio.HealthServicer, status: int) -> None:
         await health.set(name, status)
 
 
+def _server_credentials(settings: Settings) -> grpc.ServerCredentials:
+    key = Path(settings.tls_key).read_bytes()
+    cert = Path(settings.tls_cert).read_bytes()
+    client_ca = Path(settings.tls_client_ca).read_bytes() if settings.tls_client_ca else None
+    return grpc.ssl_server_credentials(
+        [(key, cert)], root_certificates=client_ca, require_client_auth=client_ca is not None
+    )
+
+
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     stop = stop or asyncio.Event()
     engine = _Engine()
-    batcher: MicroBatcher[tuple[Article, SummaryOptions], Summary] = MicroBatcher(engine.run_batch)
+    metrics = Metrics() if settings.metrics_port >= 0 else None
+    max_chars = settings.max_article_chars
+    batcher: MicroBatcher[tuple[Article, SummaryOptions], Summary] = MicroBatcher(
+        engine.run_batch,
+        max_batch=settings.max_batch,
+        max_wait_ms=settings.batch_wait_ms,
+        max_queue=settings.max_queue,
+        cost=lambda item: float(len(item[0].text)),
+        check=lambda item: validate_article(item[0], max_chars),
+        learn_min_cost=20_000,  # chars: enough text that the per-batch fixed cost does not dominate
+        observer=metrics,
+    )
+    edge = EdgeInterceptor(max_concurrent_calls=settings.max_concurrent_calls, metrics=metrics)
+    interceptors: list[grpc.aio.ServerInterceptor] = [edge]
+    tokens = settings.load_tokens()
+    if tokens:
+        interceptors.append(AuthInterceptor(tokens, health_open=settings.auth_health_open))
     server = grpc.aio.server(
-        interceptors=[ErrorInterceptor()],
+        interceptors=interceptors,
         options=[
             ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
             ("grpc.max_send_message_length", settings.max_receive_message_bytes),
@@ -87,11 +132,26 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
         server,
     )
-    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    address = f"{settings.host}:{settings.port}"
+    if settings.tls:
+        port = server.add_secure_port(address, _server_credentials(settings))
+    else:
+        port = server.add_insecure_port(address)
+    if metrics is not None:
+        metrics.watch_queue(lambda: batcher.depth)
+        metrics_port = metrics.serve(settings.host, settings.metrics_port)
+        if settings.metrics_port_file:
+            Path(settings.metrics_port_file).write_text(str(metrics_port))
     await server.start()
     if settings.port_file:
         Path(settings.port_file).write_text(str(port))
-    log.info("listening on %s:%d; loading models", settings.host, port)
+    log.info(
+        "listening on %s:%d (%s%s); loading models",
+        settings.host,
+        port,
+        "mTLS" if settings.tls_client_ca else "TLS" if settings.tls else "plaintext",
+        f", {len(tokens)} bearer token(s)" if tokens else ", no auth",
+    )
 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -120,9 +180,17 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             await _set_health(health, health_pb2.HealthCheckResponse.SERVING)
             log.info("serving on %s:%d (%s)", settings.host, port, loading.result().info.summarizer)
     await stopping
-    log.info("shutting down: draining for up to %.0f s", settings.grace_seconds)
+    log.info("shutting down: draining %d call(s) for up to %.0f s", edge.in_flight, settings.grace_seconds)
+    edge.draining = True
     await health.enter_graceful_shutdown()
-    await server.stop(settings.grace_seconds)
+    # The port stays open while calls drain, so probes read NOT_SERVING and new calls get a clear
+    # UNAVAILABLE (clients retry them on another replica) instead of a refused connection.
+    loop_time = asyncio.get_running_loop().time
+    until = loop_time() + settings.grace_seconds
+    while edge.in_flight and loop_time() < until:
+        await asyncio.sleep(0.05)
+    await server.stop(max(0.0, until - loop_time()))
+    log.info("drained; %d call(s) left", edge.in_flight)
     loading.cancel()
     await batcher.stop()
     return exit_code

@@ -1,0 +1,375 @@
+"""The `make chaos` scenarios; each starts its own servers on 127.0.0.1 and returns its Figures."""
+
+from __future__ import annotations
+
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import grpc
+from briefing.v1 import briefing_pb2_grpc as pb_grpc
+from briefing_client import BriefingClient, BriefingClientError
+from briefing_client.client import make_article, make_request
+from briefing_client.errors import code_from_number
+from chaos_common import EXAMPLES, LOOPBACK, ROOT, Figures, articles, metric, mib, serving
+from chaos_common import start_server as _server
+
+sys.path.insert(0, str(ROOT / "tests"))
+from hostile_cases import HOSTILE, SHORT
+from tls_certs import make_certs
+
+
+def hostile() -> Figures:
+    f = Figures(
+        "1. hostile input (documented status each; server stays SERVING; memory steady across two identical rounds)"
+    )
+    with _server(LOOPBACK, metrics=True) as server:
+        serving(server)
+        with BriefingClient(server.target, timeout=300) as c:
+            c.summarize(SHORT)
+            baseline = metric(server, "process_resident_memory_bytes")
+            rng = random.Random(5)
+            cases = [(name, text, options, {expected}) for name, text, options, expected in HOSTILE]
+            cases += [
+                ("5000-word-sentence", " ".join(["word"] * 5000) + ".", {}, {"OK"}),
+                ("10000-one-word-lines", "\n".join(["line"] * 10_000), {}, {"OK"}),
+            ]
+            for i in range(100):  # random code points, controls and surrogate-free planes included
+                chars = [
+                    chr(rng.choice([rng.randrange(0, 0x250), rng.randrange(0x250, 0xD800)]))
+                    for _ in range(rng.randrange(0, 400))
+                ]
+                cases.append((f"random-{i}", "".join(chars), {}, {"OK", "INVALID_ARGUMENT"}))
+            rss = [baseline]
+            for _round in range(2):  # twice: growth in round 2 would be a leak, not warm caches
+                for _name, text, options, expected in cases:
+                    f.sent += 1
+                    try:
+                        c.summarize(text, **options)
+                        code = "OK"
+                    except BriefingClientError as exc:
+                        code = exc.code.name
+                    f.answered += 1
+                    f.errors[code] += 1
+                    f.check(code in expected, f"{_name}: {code}, expected {expected}")
+                rss.append(metric(server, "process_resident_memory_bytes"))
+            f.sent += 1
+            try:
+                c.summarize("lone \ud800 surrogate")
+            except BriefingClientError as exc:
+                f.answered += 1
+                f.errors[f"{exc.code.name} (at the client)"] += 1
+            tiny = [
+                make_article("" if i % 100 == 0 else f"Item {i} was sold on Friday.", id=f"t{i}")
+                for i in range(1000)
+            ]
+            seen: Counter[str] = Counter()
+            started = time.monotonic()
+            for r in c.summarize_many(tiny, timeout=600):
+                seen[r.article_id] += 1
+                f.errors[code_from_number(r.status.code).name] += 1
+            f.sent += len(tiny)
+            f.answered += len(set(seen) & {a.id for a in tiny})
+            f.duplicated += sum(n - 1 for n in seen.values())
+            f.notes.append(f"stream of 1,000 tiny articles: {time.monotonic() - started:.1f} s")
+            f.check(c.health() == "SERVING", "health not SERVING after the hostile set")
+            rss.append(metric(server, "process_resident_memory_bytes"))
+            f.notes.append(
+                f"server RSS: baseline {mib(rss[0])}; after hostile round 1 {mib(rss[1])}, round 2 {mib(rss[2])}; "
+                f"after the 1,000-article stream {mib(rss[3])}"
+            )
+            f.check(rss[2] - rss[1] < 50 * 2**20, "RSS grew 50 MiB or more in the second identical round")
+    return f
+
+
+def overload() -> Figures:
+    f = Figures("2. overload: 32 concurrent callers, max_queue 4, max_concurrent_calls 8")
+    args = [*LOOPBACK, "--max-queue", "4", "--max-concurrent-calls", "8", "--max-batch", "4"]
+    with _server(args, metrics=True) as server:
+        serving(server)
+        texts = articles(32, "o")
+        latencies: list[float] = []
+
+        clients = [BriefingClient(server.target, timeout=120) for _ in texts]
+        for c in clients:
+            c.health()  # connected before the burst, so latencies are the server's
+        barrier = threading.Barrier(len(clients))
+
+        def call(k: int) -> str:
+            ident, text = texts[k]
+            barrier.wait()
+            started = time.monotonic()
+            try:
+                r = clients[k].summarize(text, id=ident)
+                code = "OK" if r.article_id == ident else "WRONG-ANSWER"
+            except BriefingClientError as exc:
+                code = exc.code.name
+            latencies.append(time.monotonic() - started)
+            return code
+
+        with ThreadPoolExecutor(32) as pool:
+            codes = list(pool.map(call, range(len(texts)), timeout=300))
+        for c in clients:
+            c.close()
+        f.sent = f.answered = len(codes)
+        f.errors.update(codes)
+        f.check(
+            set(codes) <= {"OK", "RESOURCE_EXHAUSTED"},
+            f"statuses other than OK/RESOURCE_EXHAUSTED: {set(codes)}",
+        )
+        refused = [t for t, c in zip(latencies, codes, strict=True) if c == "RESOURCE_EXHAUSTED"]
+        if refused:
+            refused.sort()
+            f.notes.append(
+                f"RESOURCE_EXHAUSTED answered in {refused[len(refused) // 2] * 1000:.0f} ms median, "
+                f"{refused[int(len(refused) * 0.9)] * 1000:.0f} ms p90, {refused[-1] * 1000:.0f} ms max"
+            )
+        f.notes.append(f"slowest OK call {max(latencies):.1f} s; no caller hung")
+    return f
+
+
+def deadlines() -> Figures:
+    f = Figures("3. deadlines and cancellation")
+    args = [*LOOPBACK, "--max-queue", "4", "--max-batch", "1"]
+    with _server(args, metrics=True) as server:
+        serving(server)
+        long_text = "Officials counted the ballots through the night in every district. " * 1500
+        with BriefingClient(server.target, timeout=300) as c:
+            busy = threading.Thread(target=c.summarize, args=(long_text[:30_000],))
+            busy.start()
+            time.sleep(0.5)
+            processed = metric(server, "briefing_articles_processed_total")
+            with BriefingClient(server.target, timeout=0.05) as hurried:
+                for _ in range(5):
+                    f.sent += 1
+                    started = time.monotonic()
+                    try:
+                        hurried.summarize(long_text)
+                        f.errors["OK"] += 1
+                    except BriefingClientError as exc:
+                        f.errors[exc.code.name] += 1
+                    f.answered += 1
+                    f.notes.append(
+                        f"50 ms deadline on a {len(long_text):,}-char article: answered in {(time.monotonic() - started) * 1000:.0f} ms"
+                    )
+            f.check(f.errors["DEADLINE_EXCEEDED"] == 5, "not every hurried call got DEADLINE_EXCEEDED")
+            # Cancellation: fill the queue behind the busy worker, cancel, time until the slots are free.
+            channel = grpc.insecure_channel(server.target)
+            stub = pb_grpc.BriefingServiceStub(channel)
+            calls = [
+                stub.Summarize.future(make_request(make_article(f"{SHORT} {i}")), timeout=120)
+                for i in range(4)
+            ]
+            until = time.monotonic() + 10
+            while metric(server, "briefing_queue_depth") < 4 and time.monotonic() < until:
+                time.sleep(0.01)
+            depth_full = metric(server, "briefing_queue_depth")
+            cancelled_at = time.monotonic()
+            for call in calls:
+                call.cancel()
+            while metric(server, "briefing_queue_depth") > 0 and time.monotonic() < cancelled_at + 10:
+                time.sleep(0.002)
+            freed = time.monotonic() - cancelled_at
+            f.sent += 4
+            f.answered += sum(1 for call in calls if call.cancelled())
+            f.errors["CANCELLED"] += sum(1 for call in calls if call.cancelled())
+            f.notes.append(
+                f"queue depth {depth_full:.0f} -> {metric(server, 'briefing_queue_depth'):.0f} within {freed * 1000:.1f} ms of cancelling 4 calls (metrics polled every 2 ms)"
+            )
+            channel.close()
+            busy.join(timeout=300)
+            ran = metric(server, "briefing_articles_processed_total") - processed
+            dropped = {
+                r: metric(server, f'briefing_articles_dropped_total{{reason="{r}"}}')
+                for r in ("deadline", "cancelled")
+            }
+            f.notes.append(
+                f"model runs for the 5 hurried + 4 cancelled articles: {ran - 1:.0f}; dropped by the server: {dropped}"
+            )
+            f.check(ran == 1, f"{ran - 1:.0f} hurried/cancelled articles were run anyway")
+    return f
+
+
+def drain() -> Figures:
+    f = Figures("4. drain: SIGTERM with 8 calls in flight")
+    text = (EXAMPLES[0].read_text(encoding="utf-8") + "\n") * 2
+    with _server([*LOOPBACK, "--max-batch", "1"], metrics=True) as server:
+        serving(server)
+        with BriefingClient(server.target, timeout=300) as c, ThreadPoolExecutor(8) as pool:
+
+            def call(i: int) -> str:
+                try:
+                    return "OK" if c.summarize(text, id=f"d{i}").article_id == f"d{i}" else "WRONG-ANSWER"
+                except BriefingClientError as exc:
+                    return exc.code.name
+
+            futures = [pool.submit(call, i) for i in range(8)]
+            until = time.monotonic() + 30
+            while metric(server, "briefing_calls_in_flight") < 8 and time.monotonic() < until:
+                time.sleep(0.01)
+            server.proc.send_signal(signal.SIGTERM)
+            signalled = time.monotonic()
+            time.sleep(0.05)
+            with BriefingClient(server.target, timeout=10) as late:
+                health = late.health()
+                try:
+                    late.summarize(SHORT)
+                    new_call = "OK"
+                except BriefingClientError as exc:
+                    new_call = exc.code.name
+            codes = [fut.result(timeout=300) for fut in futures]
+            drained = time.monotonic() - signalled
+        exit_code = server.proc.wait(timeout=60)
+        f.sent = f.answered = 8
+        f.errors.update(codes)
+        f.notes.append(
+            f"during drain: health {health}, a new call got {new_call}; in-flight calls finished {drained:.1f} s after SIGTERM; exit code {exit_code}"
+        )
+        f.check(codes == ["OK"] * 8, "not all 8 in-flight calls answered OK")
+        f.check(
+            health == "NOT_SERVING" and new_call == "UNAVAILABLE" and exit_code == 0, "drain contract broken"
+        )
+    return f
+
+
+def replica_death() -> Figures:
+    f = Figures("5. replica death: 200 articles over two servers (round_robin), one SIGKILLed mid-run")
+    items = articles(200, "r")
+    with _server(LOOPBACK, metrics=True) as a, _server(LOOPBACK, metrics=True) as b:
+        serving(a)
+        serving(b)
+        seen: Counter[str] = Counter()
+        lock = threading.Lock()
+        killed = threading.Event()
+        with BriefingClient(f"{a.target},{b.target}", timeout=300) as c:
+
+            def stream(chunk: list[tuple[str, str]]) -> None:
+                for r in c.summarize_many([make_article(t, id=i) for i, t in chunk], timeout=600):
+                    with lock:
+                        seen[r.article_id] += 1
+                        code = code_from_number(r.status.code).name
+                        f.errors[code] += 1
+                        if sum(seen.values()) == 40 and not killed.is_set():
+                            killed.set()
+                            b.proc.kill()  # SIGKILL: no drain, connections cut
+
+            started = time.monotonic()
+            chunks = [items[i::4] for i in range(4)]  # four streams, spread over both replicas
+            with ThreadPoolExecutor(4) as pool:
+                for fut in [pool.submit(stream, ch) for ch in chunks]:
+                    try:
+                        fut.result(timeout=900)
+                    except BriefingClientError as exc:
+                        f.errors[f"stream failed: {exc.code.name}"] += 1
+            wall = time.monotonic() - started
+        f.sent = len(items)
+        f.answered = len(set(seen) & {i for i, _ in items})
+        f.duplicated = sum(n - 1 for n in seen.values())
+        by_replica = {"survivor": metric(a, "briefing_articles_processed_total")}
+        f.notes.append(
+            f"replica B killed after 40 answers: {killed.is_set()}; wall {wall:.1f} s; the survivor ran {by_replica['survivor']:.0f} articles, B the rest before it died"
+        )
+        f.check(killed.is_set() and b.proc.poll() is not None, "replica B was not killed")
+        f.check(f.errors.get("OK", 0) == 200, "not every article answered OK")
+    return f
+
+
+def soak(seconds: float) -> Figures:
+    f = Figures(f"7. soak: 16 callers for {seconds:.0f} s")
+    items = articles(64, "s")
+    with _server(LOOPBACK, metrics=True) as server:
+        serving(server)
+        stop_at = time.monotonic() + seconds
+        latencies: list[float] = []
+        lock = threading.Lock()
+
+        def caller(k: int) -> None:
+            with BriefingClient(server.target, timeout=120) as c:
+                n = 0
+                while time.monotonic() < stop_at:
+                    ident, text = items[(k * 7 + n) % len(items)]
+                    n += 1
+                    started = time.monotonic()
+                    try:
+                        r = c.summarize(text[:1500], id=ident)
+                        code = "OK" if r.article_id == ident and r.headline else "WRONG-ANSWER"
+                    except BriefingClientError as exc:
+                        code = exc.code.name
+                    with lock:
+                        f.sent += 1
+                        f.answered += 1
+                        f.errors[code] += 1
+                        latencies.append(time.monotonic() - started)
+
+        began = time.monotonic()
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(caller, range(16)))
+        wall = time.monotonic() - began
+        ok = f.errors.get("OK", 0)
+        q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0.0] * 99
+        f.notes.append(
+            f"throughput {ok / wall:.1f} articles/s over {wall:.0f} s; latency p50 {q[49]:.2f} s, p99 {q[98]:.2f} s (1,500-char articles)"
+        )
+        f.check(ok == f.sent, f"{f.sent - ok} unexpected errors")
+    return f
+
+
+def auth() -> Figures:
+    f = Figures("8. auth and TLS")
+    token = "chaos-" + "k" * 30
+    with tempfile.TemporaryDirectory(prefix="briefing-chaos-") as tmp:
+        certs = make_certs(Path(tmp))
+        if certs is None:
+            f.notes.append("openssl CLI missing: TLS cases skipped")
+            return f
+        tls = ["--tls-cert", str(certs.server_cert), "--tls-key", str(certs.server_key)]
+        cases: list[tuple[str, dict[str, object], str]] = [
+            ("no token", {"tls_ca": str(certs.ca), "token": ""}, "UNAUTHENTICATED"),
+            ("wrong token", {"tls_ca": str(certs.ca), "token": token + "x"}, "UNAUTHENTICATED"),
+            ("TLS client with token", {"tls_ca": str(certs.ca), "token": token}, "OK"),
+            ("plaintext client vs TLS server", {"token": token}, "UNAVAILABLE"),
+            ("client trusting another CA", {"tls_ca": str(certs.other_ca), "token": token}, "UNAVAILABLE"),
+        ]
+        mtls = [
+            ("mTLS: no client certificate", {"tls_ca": str(certs.ca), "token": token}, "UNAVAILABLE"),
+            (
+                "mTLS: client certificate",
+                {
+                    "tls_ca": str(certs.ca),
+                    "token": token,
+                    "tls_cert": str(certs.client_cert),
+                    "tls_key": str(certs.client_key),
+                },
+                "OK",
+            ),
+        ]
+        for extra, group in (([], cases), (["--tls-client-ca", str(certs.ca)], mtls)):
+            with _server([*LOOPBACK, *tls, *extra], env={"BRIEFING_AUTH_TOKENS": token}) as server:
+                serving(
+                    server,
+                    tls_ca=str(certs.ca),
+                    token=token,
+                    tls_cert=str(certs.client_cert),
+                    tls_key=str(certs.client_key),
+                )
+                for name, kwargs, expected in group:
+                    f.sent += 1
+                    started = time.monotonic()
+                    with BriefingClient(server.target, timeout=5, env={}, **kwargs) as c:  # type: ignore[arg-type]
+                        try:
+                            c.summarize(SHORT)
+                            code = "OK"
+                        except BriefingClientError as exc:
+                            code = exc.code.name
+                    f.answered += 1
+                    f.errors[code] += 1
+                    f.notes.append(f"{name}: {code} in {(time.monotonic() - started) * 1000:.0f} ms")
+                    f.check(code == expected, f"{name}: {code}, expected {expected}")
+    return f

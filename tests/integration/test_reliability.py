@@ -1,0 +1,267 @@
+"""Reliability and security through a real server (TLS, bearer tokens, metrics, small limits): auth, TLS,
+hostile input, overload, deadlines and cancellation. Drain has its own server (test_reliability_drain.py).
+The long versions of these run in `make chaos`."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from briefing.v1 import briefing_pb2_grpc as pb_grpc
+from briefing_client import BriefingClient, BriefingClientError, InvalidArgument, Unauthenticated, Unavailable
+from briefing_client.client import make_article, make_request
+from briefing_client.errors import code_from_number
+from briefing_client.local_server import ServerProcess, server_process
+from hostile_cases import BAD, HOSTILE, OK, SHORT
+from tls_certs import Certs, make_certs
+
+TOKEN = "test-token-" + "x" * 24
+LIMITS = ["--max-queue", "4", "--max-concurrent-calls", "8", "--max-batch", "4"]
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    made = make_certs(tmp_path_factory.mktemp("certs"))
+    if made is None:
+        pytest.skip("the openssl CLI is not installed")
+    return made
+
+
+@pytest.fixture(scope="module")
+def tls_server(certs: Certs) -> Iterator[ServerProcess]:
+    args = [
+        "--host",
+        "127.0.0.1",
+        "--tls-cert",
+        str(certs.server_cert),
+        "--tls-key",
+        str(certs.server_key),
+        *LIMITS,
+    ]
+    with server_process(args, metrics=True, env={"BRIEFING_AUTH_TOKENS": TOKEN}) as server:
+        with BriefingClient(server.target, tls_ca=str(certs.ca)) as c:
+            c.wait_until_serving(timeout=180)  # health is open: no token needed
+        yield server
+
+
+@pytest.fixture(scope="module")
+def secure(tls_server: ServerProcess, certs: Certs) -> Iterator[BriefingClient]:
+    with BriefingClient(tls_server.target, timeout=60, tls_ca=str(certs.ca), token=TOKEN) as c:
+        yield c
+
+
+def metric(server: ServerProcess, name: str) -> float:
+    """Sum of every sample of ``name`` (a full sample name with optional labels) on /metrics."""
+    text = (
+        urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+    )
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name) and (line[len(name)] in " {"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+# --- auth and TLS -------------------------------------------------------------------------------------------
+
+
+def test_no_token_and_wrong_token_are_unauthenticated(tls_server: ServerProcess, certs: Certs) -> None:
+    for token in ("", "wrong-" + TOKEN):
+        with BriefingClient(tls_server.target, timeout=10, tls_ca=str(certs.ca), token=token, env={}) as c:
+            with pytest.raises(Unauthenticated, match=r"missing bearer token|not accepted"):
+                c.summarize(SHORT)
+            with pytest.raises(Unauthenticated):
+                list(c.summarize_many([make_article(SHORT, id="a")]))
+            assert c.health() == "SERVING"  # health stays open for probes
+
+
+def test_tls_client_works_and_metrics_count_calls_by_status(
+    secure: BriefingClient, tls_server: ServerProcess
+) -> None:
+    response = secure.summarize(SHORT, id="tls")
+    assert response.article_id == "tls" and response.headline
+    assert metric(tls_server, 'briefing_calls_total{code="OK",method="Summarize"}') >= 1
+    assert metric(tls_server, 'briefing_calls_total{code="UNAUTHENTICATED",method="Summarize"}') >= 0
+    assert metric(tls_server, "briefing_articles_processed_total") >= 1
+    assert metric(tls_server, "briefing_batch_size_count") >= 1
+
+
+def test_plaintext_or_untrusting_client_fails_cleanly(tls_server: ServerProcess, certs: Certs) -> None:
+    for kwargs in ({}, {"tls_ca": str(certs.other_ca)}):
+        started = time.monotonic()
+        client = BriefingClient(tls_server.target, timeout=5, token=TOKEN, env={}, **kwargs)  # type: ignore[arg-type]
+        with client, pytest.raises(Unavailable):
+            client.summarize(SHORT)
+        assert time.monotonic() - started < 6
+
+
+def test_reflection_needs_a_token(tls_server: ServerProcess, certs: Certs) -> None:
+    from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+
+    creds = grpc.ssl_channel_credentials(root_certificates=certs.ca.read_bytes())
+    with grpc.secure_channel(tls_server.target, creds) as channel, pytest.raises(grpc.RpcError) as info:
+        ProtoReflectionDescriptorDatabase(channel).get_services()
+    assert info.value.code() is grpc.StatusCode.UNAUTHENTICATED  # type: ignore[attr-defined]
+
+
+# --- hostile input ------------------------------------------------------------------------------------------
+
+
+def test_there_are_at_least_fifty_hostile_cases() -> None:
+    assert len(HOSTILE) >= 50
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "expected"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE]
+)
+def test_hostile_input_gets_its_documented_status(
+    secure: BriefingClient, text: str, options: dict, expected: str
+) -> None:
+    try:
+        response = secure.summarize(text, **options)
+    except BriefingClientError as exc:
+        assert exc.code.name == expected, exc.details
+        assert expected == BAD and exc.details  # the message says what was wrong
+        return
+    assert expected == OK
+    source = response.source_text or text
+    assert len(response.headline.split()) <= 14
+    for kp in response.key_points:
+        assert source[kp.start : kp.end] == kp.text
+
+
+def test_lone_surrogates_are_refused_at_the_client(secure: BriefingClient) -> None:
+    with pytest.raises(InvalidArgument, match="not valid Unicode"):
+        secure.summarize("broken \ud800 text")
+
+
+def test_a_stream_of_tiny_articles_each_answered_once(secure: BriefingClient) -> None:
+    tiny = [make_article("" if i % 50 == 0 else f"Item {i} was sold.", id=f"t{i}") for i in range(300)]
+    codes = Counter()
+    seen = Counter()
+    for r in secure.summarize_many(tiny, timeout=300):
+        seen[r.article_id] += 1
+        codes[code_from_number(r.status.code).name] += 1
+    assert set(seen) == {a.id for a in tiny} and max(seen.values()) == 1
+    assert codes == {"OK": 294, "INVALID_ARGUMENT": 6}
+
+
+def test_server_still_serving_and_memory_back_near_baseline(
+    tls_server: ServerProcess, secure: BriefingClient
+) -> None:
+    rss = metric(tls_server, "process_resident_memory_bytes")
+    for _ in range(3):
+        with pytest.raises(InvalidArgument):
+            secure.summarize("z" * 10_000_000)
+    assert secure.health() == "SERVING"
+    grown = metric(tls_server, "process_resident_memory_bytes") - rss
+    assert grown < 200 * 1024 * 1024, f"RSS grew {grown / 2**20:.0f} MiB after three 10 MB articles"
+
+
+# --- overload, deadlines, cancellation ---------------------------------------------------------------------
+
+
+def test_32_concurrent_callers_get_ok_or_resource_exhausted(tls_server: ServerProcess, certs: Certs) -> None:
+    outcomes: list[str] = []
+    messages: set[str] = set()
+    lock = threading.Lock()
+
+    def caller(i: int) -> None:
+        with BriefingClient(tls_server.target, timeout=120, tls_ca=str(certs.ca), token=TOKEN) as c:
+            try:
+                r = c.summarize(f"{SHORT} Caller {i} asked.", id=f"c{i}")
+                outcome = "OK" if r.article_id == f"c{i}" and r.headline else "BAD-ANSWER"
+            except BriefingClientError as exc:
+                outcome = exc.code.name
+                with lock:
+                    messages.add(re.sub(r"\d+ (in flight|articles waiting)", "N \\1", exc.details))
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=caller, args=(i,)) for i in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    assert not any(t.is_alive() for t in threads), "a caller hung"
+    counts = Counter(outcomes)
+    assert set(counts) <= {"OK", "RESOURCE_EXHAUSTED"}, counts
+    assert counts["OK"] >= 1 and len(outcomes) == 32
+    for m in messages:
+        assert "max 8" in m or "max 4" in m, m
+
+
+def _occupy(secure: BriefingClient, chars: int = 25_000) -> threading.Thread:
+    """Keep the inference worker busy for a few seconds with one long article."""
+    text = ("The mayor said the new bridge would open next spring after long delays. " * 400)[:chars]
+    worker = threading.Thread(target=secure.summarize, args=(text,), kwargs={"max_key_points": 1})
+    worker.start()
+    return worker
+
+
+def test_deadline_work_is_dropped_not_run(
+    tls_server: ServerProcess, certs: Certs, secure: BriefingClient
+) -> None:
+    processed = metric(tls_server, "briefing_articles_processed_total")
+    dropped = metric(tls_server, "briefing_articles_dropped_total")
+    busy = _occupy(secure)
+    time.sleep(0.5)
+    long_text = "Officials counted the ballots through the night in every district. " * 1500
+    with BriefingClient(tls_server.target, timeout=0.05, tls_ca=str(certs.ca), token=TOKEN) as hurried:
+        for _ in range(2):  # once queued behind the busy worker, once after it learned how slow long text is
+            started = time.monotonic()
+            with pytest.raises(BriefingClientError) as info:
+                hurried.summarize(long_text)
+            assert info.value.code is grpc.StatusCode.DEADLINE_EXCEEDED
+            assert time.monotonic() - started < 1.0
+            busy.join(timeout=120)
+    time.sleep(0.2)
+    assert (
+        metric(tls_server, "briefing_articles_processed_total") == processed + 1
+    )  # only the busy article ran
+    # Dropped as "deadline" (or "cancelled" when gRPC's cancellation arrives first): never run either way.
+    assert metric(tls_server, "briefing_articles_dropped_total") >= dropped + 2
+
+
+def test_cancelled_calls_free_their_queue_slots(
+    tls_server: ServerProcess, certs: Certs, secure: BriefingClient
+) -> None:
+    busy = _occupy(secure)
+    time.sleep(0.5)
+    creds = grpc.ssl_channel_credentials(root_certificates=certs.ca.read_bytes())
+    with grpc.secure_channel(tls_server.target, creds) as channel:
+        stub = pb_grpc.BriefingServiceStub(channel)
+        meta = (("authorization", f"Bearer {TOKEN}"),)
+        calls = [
+            stub.Summarize.future(make_request(make_article(f"{SHORT} {i}")), timeout=60, metadata=meta)
+            for i in range(4)
+        ]
+        deadline = time.monotonic() + 5
+        while metric(tls_server, "briefing_queue_depth") < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert metric(tls_server, "briefing_queue_depth") == 4
+        with pytest.raises(grpc.RpcError) as full:
+            stub.Summarize(make_request(make_article(SHORT)), timeout=10, metadata=meta)
+        assert full.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED  # type: ignore[attr-defined]
+        cancelled_at = time.monotonic()
+        for call in calls:
+            call.cancel()
+        while metric(tls_server, "briefing_queue_depth") > 0 and time.monotonic() < cancelled_at + 5:
+            time.sleep(0.005)
+        freed_after = time.monotonic() - cancelled_at
+        assert metric(tls_server, "briefing_queue_depth") == 0 and freed_after < 1.0
+        accepted = stub.Summarize.future(
+            make_request(make_article(SHORT, id="after")), timeout=120, metadata=meta
+        )
+        assert accepted.result().article_id == "after"
+    busy.join(timeout=120)
+    assert metric(tls_server, 'briefing_articles_dropped_total{reason="cancelled"}') >= 4
+    print(
+        f"4 cancelled calls freed their queue slots {freed_after * 1000:.0f} ms after cancel (incl. metrics polling)"
+    )
