@@ -43,17 +43,29 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def bench_in_process(articles: list[str]) -> dict[str, float]:
-    from briefing_service.domain import Article, SummaryOptions
-    from briefing_service.pipeline.pipeline import Pipeline
-
-    pipeline = Pipeline.load()
+def _batched_aps(pipeline: Any, items: list[Any]) -> float:
     pipeline.warm_up()
-    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
     start = time.perf_counter()
     for lo in range(0, len(items), 16):
         pipeline.summarize_batch(items[lo : lo + 16])
-    model_bound = len(items) / (time.perf_counter() - start)
+    return len(items) / (time.perf_counter() - start)
+
+
+def bench_in_process(articles: list[str]) -> dict[str, float]:
+    from briefing_service.components.encoder import MiniLMEncoder
+    from briefing_service.domain import Article, SummaryOptions
+    from briefing_service.pipeline.pipeline import Pipeline
+    from briefing_service.settings import Settings
+
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
+    int8_default = Settings().int8_encoder
+    pipeline = Pipeline.load(int8_encoder=int8_default)
+    other = Pipeline(pipeline.nlp, MiniLMEncoder(int8=not int8_default))
+    by_encoder = {
+        "int8" if int8_default else "fp32": _batched_aps(pipeline, items),
+        "fp32" if int8_default else "int8": _batched_aps(other, items),
+    }
+    model_bound = by_encoder["int8" if int8_default else "fp32"]
 
     naive = Pipeline(pipeline.nlp, OneByOneEncoder(pipeline.encoder))
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
@@ -61,7 +73,12 @@ def bench_in_process(articles: list[str]) -> dict[str, float]:
     for article, options in sample:
         naive.summarize(article, options)
     naive_aps = len(sample) / (time.perf_counter() - start)
-    return {"model_bound_aps": model_bound, "naive_aps": naive_aps}
+    return {
+        "model_bound_aps": model_bound,
+        "model_bound_fp32_aps": by_encoder["fp32"],
+        "model_bound_int8_aps": by_encoder["int8"],
+        "naive_aps": naive_aps,
+    }
 
 
 async def _load(target: str, articles: list[str], concurrency: int, total: int) -> dict[str, float]:
@@ -184,6 +201,9 @@ def print_table(f: dict[str, Any]) -> None:
     print(f"\nBriefing bench — {f['machine']}; {f['articles']} articles{' (QUICK)' if f['quick'] else ''}\n")
     print(f"{'what':<28}{'articles/s':>11}{'x model-bound':>15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     print(f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}")
+    print(
+        f"{'  encoder fp32 / int8':<28}{f['model_bound_fp32_aps']:>11.2f}{f['model_bound_int8_aps']:>15.2f}"
+    )
     print(f"{'naive (one by one)':<28}{f['naive_aps']:>11.2f}{f['naive_aps'] / mb:>15.2f}")
     for c, s in f["service"].items():
         print(

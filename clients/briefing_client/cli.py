@@ -51,12 +51,25 @@ def to_dict(message: Message) -> dict:
     )
 
 
+def connect(args: argparse.Namespace, target: str, timeout: float | None) -> BriefingClient:
+    """A client with the command line's security options (each falls back to its BRIEFING_* variable)."""
+    return BriefingClient(
+        target,
+        timeout=timeout,
+        token=args.token,
+        tls=args.tls,
+        tls_ca=args.tls_ca,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+    )
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     articles, skipped = read_articles(args.files)
     for s in skipped:
         print(f"skipped {s.path}: {s.reason}", file=sys.stderr)
     status = 1 if skipped else 0
-    with BriefingClient(args.target, timeout=args.timeout) as client:
+    with connect(args, args.target, args.timeout) as client:
         for article in articles:
             request = make_request(
                 article, max_key_points=args.max_key_points, entity_types=args.entity_types or ()
@@ -79,7 +92,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    with BriefingClient(args.target, timeout=args.timeout) as client:
+    with connect(args, args.target, args.timeout) as client:
         try:
             status = client.health(args.service)
         except BriefingClientError as exc:
@@ -90,13 +103,13 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    with BriefingClient(args.target, timeout=args.timeout) as client:
+    with connect(args, args.target, args.timeout) as client:
         print(to_json(client.model_info()))
     return 0
 
 
 def _summarize_pending(
-    target: str,
+    client: BriefingClient,
     pending: list[pb.Article],
     journal: Journal,
     progress: Progress,
@@ -135,7 +148,7 @@ def _summarize_pending(
             if not todo:
                 return
 
-    with BriefingClient(target, timeout=None) as client:
+    with client:
         client.wait_until_serving(timeout=startup_timeout)
         started = timing["serving"] = time.monotonic()  # the rate and ETA count from here
         # At least one call per stream, so a small batch still spreads over every replica.
@@ -217,11 +230,15 @@ def cmd_build(args: argparse.Namespace) -> int:
                 "timing": timing,
             }
             if args.target:
-                failed = _summarize_pending(args.target, pending, journal, progress, task, **kwargs)
+                failed = _summarize_pending(
+                    connect(args, args.target, None), pending, journal, progress, task, **kwargs
+                )
             else:
                 extra = ["--summarizer-model", args.summarizer_model] if args.summarizer_model else []
                 with local_server(extra, startup_timeout=args.startup_timeout) as target:
-                    failed = _summarize_pending(target, pending, journal, progress, task, **kwargs)
+                    failed = _summarize_pending(
+                        connect(args, target, None), pending, journal, progress, task, **kwargs
+                    )
     t_summarized = time.monotonic()
     digests = [digest_from_pb(a, journal.done[keys[a.id]]) for a in articles if keys[a.id] in journal.done]
     errors = [ArticleError(s.path, s.reason) for s in skipped]
@@ -256,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
             help="host:port, or several comma-separated for round-robin across replicas",
         )
         p.add_argument("--timeout", type=float, default=60.0, help="per-call deadline in seconds")
+        p.add_argument("--token", help="bearer token (default: $BRIEFING_TOKEN)")
+        p.add_argument("--tls", action="store_true", help="TLS with the system's root certificates")
+        p.add_argument("--tls-ca", help="CA certificate that signed the server's (PEM); implies --tls")
+        p.add_argument("--tls-cert", help="client certificate for mTLS (PEM)")
+        p.add_argument("--tls-key", help="client key for mTLS (PEM)")
 
     p = sub.add_parser("summarize", help="summarize article files (.txt, .md, .html, .jsonl)")
     p.add_argument("files", nargs="+")

@@ -44,6 +44,11 @@ class Settings:
     max_batch: int = 16  # articles per inference batch
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
+    int8_encoder: bool = True  # dynamic int8 MiniLM; `--int8-encoder false` for fp32 (README "Performance")
+    cache_entries: int = 1024  # identical article + options answered from memory; 0 turns the cache off
+    # BuildBriefing: one call carries at most this much (the CLI's `briefing build` streams instead).
+    briefing_max_articles: int = 500
+    briefing_max_chars: int = 20_000_000
     torch_threads: int = 0  # 0: all cores
     grace_seconds: float = 30.0
     # Security. TLS when cert and key are set; mTLS (client certificates required) when a client CA is set.
@@ -100,11 +105,13 @@ class Settings:
             "max_batch",
             "max_stream_articles",
             "stream_window",
+            "briefing_max_articles",
+            "briefing_max_chars",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} is {getattr(self, name)}; must be >= 1")
-        if self.grace_seconds < 0 or self.batch_wait_ms < 0:
-            raise ValueError("grace_seconds and batch_wait_ms must be >= 0")
+        if self.grace_seconds < 0 or self.batch_wait_ms < 0 or self.cache_entries < 0:
+            raise ValueError("grace_seconds, batch_wait_ms and cache_entries must be >= 0")
         if bool(self.tls_cert) != bool(self.tls_key):
             raise ValueError("tls_cert and tls_key go together; set both or neither")
         if self.tls_client_ca and not self.tls_cert:

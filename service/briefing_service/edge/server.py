@@ -24,6 +24,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
+from briefing_service.briefing.limits import BriefingLimits
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.auth import AuthInterceptor
 from briefing_service.edge.interceptors import EdgeInterceptor
@@ -31,6 +32,7 @@ from briefing_service.edge.metrics import Metrics
 from briefing_service.edge.servicer import BriefingServicer
 from briefing_service.errors import BriefingError, NotReady
 from briefing_service.pipeline.batcher import MicroBatcher
+from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
 from briefing_service.pipeline.pipeline import Pipeline
 from briefing_service.settings import Settings
@@ -45,7 +47,7 @@ class _Engine:
     """Holds the pipeline once loaded; the batcher calls it on the inference thread."""
 
     def __init__(self) -> None:
-        self.pipeline: Pipeline | None = None
+        self.pipeline: BatchSummarizer | None = None
 
     def run_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
         if self.pipeline is None:
@@ -125,6 +127,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         engine.model_info,
         stream_window=settings.stream_window,
         max_stream=settings.max_stream_articles,
+        briefing_limits=BriefingLimits(settings.briefing_max_articles, settings.briefing_max_chars),
     )
     pb_grpc.add_BriefingServiceServicer_to_server(servicer, server)
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
@@ -159,11 +162,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
 
     batcher.start()
 
-    def load() -> Pipeline:
+    def load() -> BatchSummarizer:
         _configure_torch(settings.torch_threads)
-        pipeline = Pipeline.load(settings.summarizer_model, max_article_chars=settings.max_article_chars)
+        pipeline = Pipeline.load(
+            settings.summarizer_model,
+            max_article_chars=settings.max_article_chars,
+            int8_encoder=settings.int8_encoder,
+        )
         pipeline.warm_up()
-        return pipeline
+        return CachingSummarizer(pipeline, settings.cache_entries)
 
     loading = asyncio.ensure_future(batcher.run_in_worker(load))
     stopping = asyncio.ensure_future(stop.wait())

@@ -6,7 +6,11 @@ from typing import Any
 
 
 def render_table(r: dict[str, Any]) -> str:
-    lines = [f"Briefing eval — {r['date']} — {r['model']['summarizer']}, NER {r['model']['ner']}", ""]
+    model = r["model"]
+    lines = [
+        f"Briefing eval — {r['date']} — {model['summarizer']}, encoder {model.get('encoder', '?')}, NER {model['ner']}",
+        "",
+    ]
     if "key_points" in r:
         kp = r["key_points"]
         lines.append(f"Key points vs highlights, {kp['articles']} articles (ROUGE F1 x100, stemmed)")
