@@ -44,7 +44,7 @@ class Settings:
     max_batch: int = 16  # articles per inference batch
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
-    int8_encoder: bool = True  # dynamic int8 MiniLM; `--int8-encoder false` for fp32 (README "Performance")
+    int8_encoder: bool = False  # dynamic int8 MiniLM: same quality, no faster here (README "Performance")
     cache_entries: int = 1024  # identical article + options answered from memory; 0 turns the cache off
     # BuildBriefing: one call carries at most this much (the CLI's `briefing build` streams instead).
     briefing_max_articles: int = 500

@@ -107,7 +107,7 @@ class Pipeline:
 
     @classmethod
     def load(
-        cls, summarizer_model: str = "", *, max_article_chars: int = 200_000, int8_encoder: bool = True
+        cls, summarizer_model: str = "", *, max_article_chars: int = 200_000, int8_encoder: bool = False
     ) -> Pipeline:
         """Load the embedded models (and a seq2seq checkpoint when one is named)."""
         from briefing_service.components.encoder import MiniLMEncoder
