@@ -19,9 +19,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--conll", type=Path, default=Path("../shared/eval/conll2003_test.txt"))
     p.add_argument("--json", type=Path, default=None, help="also write the numbers here as JSON")
     p.add_argument("--limit", type=int, default=0, help="first N articles / documents only (0 = all)")
-    p.add_argument(
-        "--fp32-encoder", action="store_true", help="plain fp32 MiniLM instead of the default int8"
-    )
+    p.add_argument("--int8-encoder", action="store_true", help="dynamic int8 MiniLM (the quantization trial)")
     return p.parse_args(argv)
 
 
@@ -38,7 +36,7 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
     from briefing_service.pipeline.pipeline import Pipeline
 
     t0 = time.perf_counter()
-    pipeline = Pipeline.load(int8_encoder=not args.fp32_encoder)
+    pipeline = Pipeline.load(int8_encoder=args.int8_encoder)
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "model": {
