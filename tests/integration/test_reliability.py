@@ -42,6 +42,8 @@ def tls_server(certs: Certs) -> Iterator[ServerProcess]:
         str(certs.server_cert),
         "--tls-key",
         str(certs.server_key),
+        "--cache-entries",
+        "0",  # the queue and deadline tests repeat articles and need each one to cost model time
         *LIMITS,
     ]
     with server_process(args, metrics=True, env={"BRIEFING_AUTH_TOKENS": TOKEN}) as server:

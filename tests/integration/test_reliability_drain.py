@@ -28,7 +28,9 @@ def _in_flight(metrics_port: int) -> float:
 
 def test_sigterm_drains_eight_calls_in_flight_and_exits_zero() -> None:
     with server_process(
-        ["--host", "127.0.0.1", "--max-batch", "1", "--grace-seconds", "120"], metrics=True
+        # Cache off: the 8 calls repeat one article and must all still be running when SIGTERM lands.
+        ["--host", "127.0.0.1", "--max-batch", "1", "--grace-seconds", "120", "--cache-entries", "0"],
+        metrics=True,
     ) as server:
         assert server.metrics_port is not None
         with BriefingClient(server.target, timeout=180) as client:
