@@ -55,7 +55,7 @@ bench-briefing: setup
 	$(PY) bench/briefing_100.py -n $(N) $(if $(TARGET),--target $(TARGET),)
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -rs
 
 # Throughput/latency vs the model-bound limit; BENCH_QUICK=1 for a < 2 min run, BENCH_JSON=out.json to save.
 bench: setup

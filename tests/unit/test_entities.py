@@ -17,7 +17,8 @@ from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity
 from spacy.language import Language
 
-SAMPLE = Path("/work/shared/samples/scraped_page_us_pakistan.txt")
+# ../shared beside the repository (optional; the test skips without it).
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "scraped_page_us_pakistan.txt"
 CHROME = "Monday, Jan 05, 2026\n\nHome > World\n\n"
 
 
