@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,7 +43,7 @@ class OneByOneEncoder:
 
 
 @dataclass
-class ServerProcess:
+class BenchServer:
     target: str
     pid: int
     cold_start_s: float
@@ -60,44 +56,19 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def server_process(extra: Sequence[str]) -> Iterator[ServerProcess]:
+def server_process(extra: Sequence[str]) -> Iterator[BenchServer]:
+    """The client library's server_process, plus what the bench reports: cold start (process start to health
+    SERVING) and the process id for its peak RSS."""
     from briefing_client import BriefingClient
+    from briefing_client.local_server import server_process as start_server
 
-    with tempfile.TemporaryDirectory() as tmp:
-        port_file = Path(tmp) / "port"
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "briefing_service.edge.server",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--port-file",
-                str(port_file),
-                "--log-level",
-                "WARNING",
-                *extra,
-            ],
-            env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        )
-        try:
-            while not (port_file.exists() and port_file.read_text().strip()):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"server exited with {proc.returncode}")
-                time.sleep(0.02)
-            target = f"127.0.0.1:{port_file.read_text().strip()}"
-            with BriefingClient(target) as client:
-                client.wait_until_serving(timeout=600)
-            yield ServerProcess(target, proc.pid, time.perf_counter() - start)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    start = time.perf_counter()
+    with start_server(
+        ["--host", "127.0.0.1", "--log-level", "WARNING", *extra], startup_timeout=600
+    ) as server:
+        with BriefingClient(server.target) as client:
+            client.wait_until_serving(timeout=600)
+        yield BenchServer(server.target, server.proc.pid, time.perf_counter() - start)
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
