@@ -23,7 +23,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing bench-briefing test lint eval bench chaos clean
+.PHONY: setup proto serve briefing bench-briefing test lint eval bench profile chaos clean
 
 setup: $(STAMP) $(GEN)
 
@@ -60,6 +60,10 @@ test: setup
 # Throughput/latency vs the model-bound limit; BENCH_QUICK=1 for a < 2 min run, BENCH_JSON=out.json to save.
 bench: setup
 	$(PY) bench/bench.py
+
+# Where the pipeline's time goes, by stage (py-spy samples of the in-process model-bound workload).
+profile: setup
+	$(PY) bench/profile.py
 
 # Hostile input, overload, deadlines, drain, replica death, soak, auth: real servers on 127.0.0.1, bounded
 # (about 8 minutes); prints each scenario's figures and fails if anything was lost. SOAK=seconds (default 60).

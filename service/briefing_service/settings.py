@@ -44,7 +44,9 @@ class Settings:
     max_batch: int = 16  # articles per inference batch
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
-    int8_encoder: bool = False  # dynamic int8 MiniLM: same quality, no faster here (README "Performance")
+    # Dynamic int8 MiniLM: off — its embeddings depend on the rest of the batch (one activation scale per
+    # batch), so an article's key points would change with the traffic around it (README "Performance").
+    int8_encoder: bool = False
     cache_entries: int = 1024  # identical article + options answered from memory; 0 turns the cache off
     # BuildBriefing: one call carries at most this much (the CLI's `briefing build` streams instead).
     briefing_max_articles: int = 500

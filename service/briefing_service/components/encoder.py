@@ -6,6 +6,7 @@ sentence-transformers does for this model, so cosine similarity is a dot product
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from importlib import metadata
 from typing import Protocol
@@ -42,9 +43,12 @@ class MiniLMEncoder:
         if int8:
             # Dynamic int8 quantization of the Linear layers (weights int8, activations quantized per batch):
             # they are nearly all of MiniLM's FLOPs, and this CPU has VNNI int8 dot products.
-            self.model = torch.ao.quantization.quantize_dynamic(
-                self.model, {torch.nn.Linear}, dtype=torch.qint8
-            )
+            with warnings.catch_warnings():
+                # torch 2.13 flags its quantized-tensor constructors as deprecated; torch is pinned here.
+                warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
+                self.model = torch.ao.quantization.quantize_dynamic(
+                    self.model, {torch.nn.Linear}, dtype=torch.qint8
+                )
         self.batch_size = batch_size
         self.max_tokens = max_tokens  # the model was trained on at most 256 word pieces
         try:

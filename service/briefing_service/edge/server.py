@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from briefing_service.pipeline.batcher import MicroBatcher
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
 from briefing_service.pipeline.pipeline import Pipeline
+from briefing_service.runtime import tune_interpreter
 from briefing_service.settings import Settings
 
 log = logging.getLogger("briefing.server")
@@ -70,13 +70,6 @@ def _release_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do
         pass
-
-
-def _configure_torch(threads: int) -> None:
-    import torch
-
-    # Once, before the first inference: two inference calls on two cores only fight, so one worker owns all.
-    torch.set_num_threads(threads or os.cpu_count() or 1)
 
 
 async def _set_health(health: health_aio.HealthServicer, status: int) -> None:
@@ -163,7 +156,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     batcher.start()
 
     def load() -> BatchSummarizer:
-        _configure_torch(settings.torch_threads)
+        tune_interpreter(settings.torch_threads)
         pipeline = Pipeline.load(
             settings.summarizer_model,
             max_article_chars=settings.max_article_chars,

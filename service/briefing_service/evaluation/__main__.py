@@ -19,7 +19,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--conll", type=Path, default=Path("../shared/eval/conll2003_test.txt"))
     p.add_argument("--json", type=Path, default=None, help="also write the numbers here as JSON")
     p.add_argument("--limit", type=int, default=0, help="first N articles / documents only (0 = all)")
-    p.add_argument("--int8-encoder", action="store_true", help="dynamic int8 MiniLM (the quantization trial)")
+    p.add_argument(
+        "--encoder",
+        choices=("default", "int8", "fp32"),
+        default="default",
+        help="MiniLM weights: the server's default (fp32), or force int8 / fp32 to compare them",
+    )
     return p.parse_args(argv)
 
 
@@ -36,7 +41,10 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
     from briefing_service.pipeline.pipeline import Pipeline
 
     t0 = time.perf_counter()
-    pipeline = Pipeline.load(int8_encoder=args.int8_encoder)
+    from briefing_service.settings import Settings
+
+    int8 = Settings().int8_encoder if args.encoder == "default" else args.encoder == "int8"
+    pipeline = Pipeline.load(int8_encoder=int8)
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "model": {

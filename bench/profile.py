@@ -1,0 +1,83 @@
+"""`make profile`: where the pipeline's CPU time goes, sampled with py-spy (native frames included).
+
+Runs the model-bound workload (the bench articles, batches of 16, two passes) under ``py-spy record`` and
+sums the samples of both pipeline threads by stage: thread-seconds, where the spaCy thread and the encoder
+thread run at once (torch's own worker threads are not counted). The run is slower than the bench because of
+the sampling.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The first matching frame name, searched from the innermost frame outwards, names the stage.
+STAGES = (
+    ("spaCy (tokenizer, tagger, parser, NER)", ("parse_texts",)),
+    ("MiniLM encoder", ("Pipeline._encode ",)),
+    ("headline", ("choose_headline",)),
+    ("entity table", ("build_entity_table",)),
+    ("ranking (scores, MMR)", ("score_sentences", "select_key_points")),
+    ("page chrome, validation", ("Pipeline._prepare",)),
+    ("sentence objects", ("sentences_of",)),
+    ("waiting for the other stage", ("wait (concurrent/futures",)),
+)
+
+
+def workload() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_support import load_articles
+    from briefing_service.domain import Article, SummaryOptions
+    from briefing_service.pipeline.pipeline import Pipeline
+    from briefing_service.runtime import tune_interpreter
+
+    tune_interpreter()
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(load_articles(50))]
+    pipeline = Pipeline.load()
+    pipeline.summarize_batch(items[:16])
+    start = time.perf_counter()
+    for _ in range(2):
+        for lo in range(0, len(items), 16):
+            pipeline.summarize_batch(items[lo : lo + 16])
+    print(f"{2 * len(items) / (time.perf_counter() - start):.2f} articles/s while sampled")
+
+
+def summarize(raw: Path, rate: int) -> None:
+    by_stage: collections.Counter[str] = collections.Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not any(k in stack for k in ("Pipeline.summarize_batch", "Pipeline._encode_and_finish")):
+            continue  # model loading, imports
+        frames = stack.split(";")
+        stage = next(
+            (name for frame in reversed(frames) for name, keys in STAGES if any(k in frame for k in keys)),
+            "other (batch plumbing, memory zone)",
+        )
+        by_stage[stage] += int(count)
+    total = sum(by_stage.values()) or 1
+    print(f"\n{'stage':<40}{'thread-s':>9}{'share':>8}")
+    for stage, n in by_stage.most_common():
+        print(f"{stage:<40}{n / rate:>9.1f}{n / total:>8.0%}")
+
+
+def main() -> None:
+    if "--workload" in sys.argv:
+        workload()
+        return
+    rate = 50
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "stacks.txt"
+        command = ["py-spy", "record", "--native", "--rate", str(rate), "--format", "raw", "-o", str(raw)]
+        command += ["--", sys.executable, __file__, "--workload"]
+        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        subprocess.run(command, check=True, env=env)
+        summarize(raw, rate)
+
+
+if __name__ == "__main__":
+    main()

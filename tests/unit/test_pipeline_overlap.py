@@ -1,0 +1,62 @@
+"""The two-stage overlap (spaCy on one thread, encoder and finishing on another) changes timing, not answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefing_service.domain import Article, Summary, SummaryOptions
+from briefing_service.errors import InvalidArticle
+from briefing_service.pipeline.pipeline import Pipeline, _chunks, _Work
+
+from tests.conftest import EXAMPLES
+
+
+def _work(chars: int) -> _Work:
+    w = _Work(article=Article(text="x" * chars, id=str(chars)), options=SummaryOptions())
+    w.source = w.article.text
+    return w
+
+
+def test_chunks_keep_order_and_split_by_text_size() -> None:
+    live = [_work(100) for _ in range(16)]
+    chunks = _chunks(live, 4)
+    assert [len(c) for c in chunks] == [4, 4, 4, 4]
+    assert [w for c in chunks for w in c] == live
+    assert [len(c) for c in _chunks(live[:3], 4)] == [1, 1, 1]
+    assert [len(c) for c in _chunks(live[:5], 1)] == [5]
+    assert _chunks([], 4) == []
+
+
+def _shape(s: Summary) -> tuple[Any, ...]:
+    return (
+        s.headline,
+        [(k.text, k.start, k.end) for k in s.key_points],
+        [(e.text, e.type, e.count) for e in s.entities],
+    )
+
+
+def test_overlapped_batch_matches_serial_batch(pipeline: Pipeline) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(texts)]
+    items.insert(2, (Article(text="   ", id="blank"), SummaryOptions()))
+    serial = Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=1).summarize_batch(items)
+    overlapped = Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=4).summarize_batch(items)
+    assert len(overlapped) == len(items)
+    assert isinstance(overlapped[2], InvalidArticle)  # a bad article keeps its slot
+    for a, b in zip(serial, overlapped, strict=True):
+        if isinstance(a, Summary):
+            assert isinstance(b, Summary)
+            assert _shape(a) == _shape(b)
+            assert a.headline and a.key_points
+
+
+def test_an_article_gets_the_same_answer_alone_or_in_a_batch(pipeline: Pipeline) -> None:
+    """The service batches whatever traffic arrives together; that must never change an article's summary
+    (why the int8 encoder, whose activation scale is per batch, is not the default)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(texts)]
+    batched = pipeline.summarize_batch(items)
+    for item, in_batch in zip(items, batched, strict=True):
+        alone = pipeline.summarize_batch([item])[0]
+        assert isinstance(alone, Summary) and isinstance(in_batch, Summary)
+        assert _shape(alone) == _shape(in_batch)
