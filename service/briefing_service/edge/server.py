@@ -35,6 +35,7 @@ from briefing_service.pipeline.batcher import MicroBatcher
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
 from briefing_service.pipeline.pipeline import Pipeline
+from briefing_service.runtime import tune_interpreter
 from briefing_service.settings import Settings
 
 log = logging.getLogger("briefing.server")
@@ -161,6 +162,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         loop.add_signal_handler(sig, stop.set)
 
     batcher.start()
+    lag_probe = asyncio.ensure_future(metrics.watch_loop_lag()) if metrics is not None else None
 
     def load() -> BatchSummarizer:
         _configure_torch(settings.torch_threads)
@@ -199,12 +201,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     await server.stop(max(0.0, until - loop_time()))
     log.info("drained; %d call(s) left", edge.in_flight)
     loading.cancel()
+    if lag_probe is not None:
+        lag_probe.cancel()
     await batcher.stop()
     return exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_args(argv)
+    tune_interpreter()
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
