@@ -11,7 +11,10 @@ every hand-over. A shorter interval keeps the loop responsive while a batch runs
 
 from __future__ import annotations
 
+import ctypes
 import sys
+import time
+from typing import Any
 
 SWITCH_INTERVAL_SECONDS = 0.001
 
@@ -19,3 +22,24 @@ SWITCH_INTERVAL_SECONDS = 0.001
 def tune_interpreter(switch_interval: float = SWITCH_INTERVAL_SECONDS) -> None:
     """Set the GIL switch interval for this process (idempotent)."""
     sys.setswitchinterval(switch_interval)
+
+
+_libc: Any = None
+
+
+def release_free_memory() -> float | None:
+    """Hand the heap pages malloc holds free back to the OS (glibc `malloc_trim(0)`): without it RSS stays
+    at its high-water mark after a big article. Returns the seconds it took, or None where there is no
+    glibc (nothing to do)."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim  # noqa: B018 - AttributeError here means not glibc
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc is False:
+        return None
+    started = time.perf_counter()
+    _libc.malloc_trim(0)
+    return time.perf_counter() - started

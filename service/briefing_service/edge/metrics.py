@@ -64,6 +64,12 @@ class Metrics:
         self.batch_seconds = Histogram(
             "briefing_batch_seconds", "Inference time per batch", buckets=_LATENCY_BUCKETS, registry=r
         )
+        self.memory_trim_seconds = Histogram(
+            "briefing_memory_trim_seconds",
+            "malloc_trim(0) after a batch that left the queue empty (freed heap back to the OS)",
+            buckets=_LAG_BUCKETS,
+            registry=r,
+        )
         self.articles = Counter("briefing_articles_processed", "Articles run through the models", registry=r)
         self.drops = Counter(
             "briefing_articles_dropped",
