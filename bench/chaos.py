@@ -14,8 +14,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 
+from chaos_auth import auth
 from chaos_common import Figures
-from chaos_scenarios import auth, deadlines, drain, hostile, overload, replica_death, soak
+from chaos_scenarios import deadlines, drain, hostile, overload, replica_death, soak
 
 SCENARIOS: dict[str, Callable[[argparse.Namespace], Figures]] = {
     "hostile": lambda a: hostile(),

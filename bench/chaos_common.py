@@ -10,6 +10,7 @@ from pathlib import Path
 
 from briefing_client import BriefingClient
 from briefing_client.local_server import ServerProcess, server_process
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = ["--host", "127.0.0.1"]
@@ -70,6 +71,37 @@ def metric(server: ServerProcess, name: str) -> float:
         for line in text.splitlines()
         if line.startswith(name) and line[len(name)] in " {"
     )
+
+
+def histogram(server: ServerProcess, name: str, **labels: str) -> dict[float, float]:
+    """Cumulative bucket counts {upper bound: count} of histogram ``name`` (series matching ``labels``)."""
+    text = (
+        urllib.request.urlopen(f"http://127.0.0.1:{server.metrics_port}/metrics", timeout=10).read().decode()
+    )
+    buckets: dict[float, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == f"{name}_bucket" and all(sample.labels.get(k) == v for k, v in labels.items()):
+                le = float(sample.labels["le"])
+                buckets[le] = buckets.get(le, 0.0) + sample.value
+    return buckets
+
+
+def bucket_quantile(after: dict[float, float], q: float, before: dict[float, float] | None = None) -> float:
+    """Upper bound of the bucket holding quantile ``q`` of the observations between ``before`` and ``after``
+    (q=1: the bucket of the largest one); NaN when there were none."""
+    counts = {le: n - (before or {}).get(le, 0.0) for le, n in sorted(after.items())}
+    total = counts.get(float("inf"), 0.0)
+    for le, n in counts.items():
+        if total and n >= q * total:
+            return le
+    return float("nan")
+
+
+def ms(seconds: float) -> str:
+    if seconds == float("inf"):
+        return "> the largest bucket"
+    return f"{seconds * 1000:.1f} ms" if seconds < 0.01 else f"{seconds * 1000:,.0f} ms"
 
 
 def serving(server: ServerProcess, **client_kwargs: object) -> None:

@@ -6,34 +6,53 @@ import random
 import signal
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import grpc
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
 from briefing_client import BriefingClient, BriefingClientError
 from briefing_client.client import make_article, make_request
 from briefing_client.errors import code_from_number
-from chaos_common import EXAMPLES, LOOPBACK, ROOT, Figures, articles, metric, mib, serving
+from chaos_common import (
+    EXAMPLES,
+    LOOPBACK,
+    ROOT,
+    Figures,
+    articles,
+    bucket_quantile,
+    histogram,
+    metric,
+    mib,
+    ms,
+    serving,
+)
 from chaos_common import start_server as _server
 
 sys.path.insert(0, str(ROOT / "tests"))
 from hostile_cases import HOSTILE, SHORT
-from tls_certs import make_certs
+
+# RSS after the hostile rounds, over the baseline after warm-up. Measured (README "Reliability"): it steps up
+# 55-110 MiB (10-18 %) in the first round and stays there (not freed heap: malloc_trim does not return it);
+# 160 MiB (about a quarter of the baseline) allows that one-time step plus noise, and a second identical
+# round more than 50 MiB above the first would be a leak.
+RSS_TOLERANCE = 160 * 2**20
+RSS_ROUND_GROWTH = 50 * 2**20
 
 
 def hostile() -> Figures:
     f = Figures(
-        "1. hostile input (documented status each; server stays SERVING; memory steady across two identical rounds)"
+        "1. hostile input (documented status each; server stays SERVING; memory back near baseline, no growth per round)"
     )
-    with _server(LOOPBACK, metrics=True) as server:
+    # Cache off: a second identical round must run the models again, not answer from memory.
+    with _server([*LOOPBACK, "--cache-entries", "0"], metrics=True) as server:
         serving(server)
         with BriefingClient(server.target, timeout=300) as c:
-            c.summarize(SHORT)
+            for _ in range(2):  # warm-up: ordinary news, so the baseline is a server that has done real work
+                for path in EXAMPLES:
+                    c.summarize(path.read_text(encoding="utf-8"))
             baseline = metric(server, "process_resident_memory_bytes")
             rng = random.Random(5)
             cases = [(name, text, options, {expected}) for name, text, options, expected in HOSTILE]
@@ -81,12 +100,28 @@ def hostile() -> Figures:
             f.notes.append(f"stream of 1,000 tiny articles: {time.monotonic() - started:.1f} s")
             f.check(c.health() == "SERVING", "health not SERVING after the hostile set")
             rss.append(metric(server, "process_resident_memory_bytes"))
+            trims = metric(server, "briefing_memory_trim_seconds_count")
+            trim_ms = 1000 * metric(server, "briefing_memory_trim_seconds_sum") / max(trims, 1)
+            over = [f"{(x - rss[0]) / 2**20:+.0f}" for x in rss[1:]]
             f.notes.append(
-                f"server RSS: baseline {mib(rss[0])}; after hostile round 1 {mib(rss[1])}, round 2 {mib(rss[2])}; "
-                f"after the 1,000-article stream {mib(rss[3])}"
+                f"server RSS: baseline after warm-up {mib(rss[0])}; after hostile round 1 {mib(rss[1])}, round 2 "
+                f"{mib(rss[2])}, the 1,000-article stream {mib(rss[3])} ({', '.join(over)} MiB; tolerance "
+                f"+{RSS_TOLERANCE / 2**20:.0f} MiB); malloc_trim ran {trims:.0f} times, {trim_ms:.1f} ms mean"
             )
-            f.check(rss[2] - rss[1] < 50 * 2**20, "RSS grew 50 MiB or more in the second identical round")
+            f.check(
+                max(rss[1:]) - rss[0] <= RSS_TOLERANCE,
+                f"RSS {mib(max(rss[1:]) - rss[0])} above baseline; tolerance {mib(RSS_TOLERANCE)}",
+            )
+            f.check(
+                rss[2] - rss[1] < RSS_ROUND_GROWTH,
+                f"RSS grew {mib(rss[2] - rss[1])} in the second identical round (a leak)",
+            )
     return f
+
+
+# Rejections must not wait for the model: 250 ms is ~50x the server's own time to reject (under 5 ms in the
+# handler) and far below one batch (seconds), so it tells "at once" from "queued" even on 2 busy shared cores.
+REJECT_P90_BOUND = 0.25
 
 
 def overload() -> Figures:
@@ -95,14 +130,14 @@ def overload() -> Figures:
     with _server(args, metrics=True) as server:
         serving(server)
         texts = articles(32, "o")
-        latencies: list[float] = []
 
         clients = [BriefingClient(server.target, timeout=120) for _ in texts]
         for c in clients:
             c.health()  # connected before the burst, so latencies are the server's
         barrier = threading.Barrier(len(clients))
+        lag_before = histogram(server, "briefing_event_loop_lag_seconds")
 
-        def call(k: int) -> str:
+        def call(k: int) -> tuple[str, float]:
             ident, text = texts[k]
             barrier.wait()
             started = time.monotonic()
@@ -111,27 +146,41 @@ def overload() -> Figures:
                 code = "OK" if r.article_id == ident else "WRONG-ANSWER"
             except BriefingClientError as exc:
                 code = exc.code.name
-            latencies.append(time.monotonic() - started)
-            return code
+            return code, time.monotonic() - started  # each call's own code and latency, paired
 
         with ThreadPoolExecutor(32) as pool:
-            codes = list(pool.map(call, range(len(texts)), timeout=300))
+            results = list(pool.map(call, range(len(texts)), timeout=300))
         for c in clients:
             c.close()
+        codes = [code for code, _ in results]
         f.sent = f.answered = len(codes)
         f.errors.update(codes)
         f.check(
             set(codes) <= {"OK", "RESOURCE_EXHAUSTED"},
             f"statuses other than OK/RESOURCE_EXHAUSTED: {set(codes)}",
         )
-        refused = [t for t, c in zip(latencies, codes, strict=True) if c == "RESOURCE_EXHAUSTED"]
+        refused = sorted(t for code, t in results if code == "RESOURCE_EXHAUSTED")
         if refused:
-            refused.sort()
+            p90 = refused[min(len(refused) - 1, int(len(refused) * 0.9))]
             f.notes.append(
-                f"RESOURCE_EXHAUSTED answered in {refused[len(refused) // 2] * 1000:.0f} ms median, "
-                f"{refused[int(len(refused) * 0.9)] * 1000:.0f} ms p90, {refused[-1] * 1000:.0f} ms max"
+                f"RESOURCE_EXHAUSTED at the client (barrier to answer): p50 {ms(refused[len(refused) // 2])}, "
+                f"p90 {ms(p90)}, max {ms(refused[-1])}"
             )
-        f.notes.append(f"slowest OK call {max(latencies):.1f} s; no caller hung")
+            f.check(
+                p90 < REJECT_P90_BOUND,
+                f"rejections not immediate: p90 {ms(p90)}, bound {ms(REJECT_P90_BOUND)}",
+            )
+            rejected = histogram(
+                server, "briefing_call_seconds", method="Summarize", code="RESOURCE_EXHAUSTED"
+            )
+            lag = histogram(server, "briefing_event_loop_lag_seconds")
+            f.notes.append(
+                f"at the server: {rejected.get(float('inf'), 0):.0f} RESOURCE_EXHAUSTED, p90 <= "
+                f"{ms(bucket_quantile(rejected, 0.9))}, max <= {ms(bucket_quantile(rejected, 1.0))} in the handler; "
+                f"event-loop lag while the burst and its batches ran: p90 <= {ms(bucket_quantile(lag, 0.9, lag_before))}, "
+                f"max <= {ms(bucket_quantile(lag, 1.0, lag_before))} (100 ms probes)"
+            )
+        f.notes.append(f"slowest OK call {max(t for _, t in results):.1f} s; no caller hung")
     return f
 
 
@@ -319,58 +368,4 @@ def soak(seconds: float) -> Figures:
             f"throughput {ok / wall:.1f} articles/s over {wall:.0f} s; latency p50 {q[49]:.2f} s, p99 {q[98]:.2f} s (1,500-char articles)"
         )
         f.check(ok == f.sent, f"{f.sent - ok} unexpected errors")
-    return f
-
-
-def auth() -> Figures:
-    f = Figures("8. auth and TLS")
-    token = "chaos-" + "k" * 30
-    with tempfile.TemporaryDirectory(prefix="briefing-chaos-") as tmp:
-        certs = make_certs(Path(tmp))
-        if certs is None:
-            f.notes.append("openssl CLI missing: TLS cases skipped")
-            return f
-        tls = ["--tls-cert", str(certs.server_cert), "--tls-key", str(certs.server_key)]
-        cases: list[tuple[str, dict[str, object], str]] = [
-            ("no token", {"tls_ca": str(certs.ca), "token": ""}, "UNAUTHENTICATED"),
-            ("wrong token", {"tls_ca": str(certs.ca), "token": token + "x"}, "UNAUTHENTICATED"),
-            ("TLS client with token", {"tls_ca": str(certs.ca), "token": token}, "OK"),
-            ("plaintext client vs TLS server", {"token": token}, "UNAVAILABLE"),
-            ("client trusting another CA", {"tls_ca": str(certs.other_ca), "token": token}, "UNAVAILABLE"),
-        ]
-        mtls = [
-            ("mTLS: no client certificate", {"tls_ca": str(certs.ca), "token": token}, "UNAVAILABLE"),
-            (
-                "mTLS: client certificate",
-                {
-                    "tls_ca": str(certs.ca),
-                    "token": token,
-                    "tls_cert": str(certs.client_cert),
-                    "tls_key": str(certs.client_key),
-                },
-                "OK",
-            ),
-        ]
-        for extra, group in (([], cases), (["--tls-client-ca", str(certs.ca)], mtls)):
-            with _server([*LOOPBACK, *tls, *extra], env={"BRIEFING_AUTH_TOKENS": token}) as server:
-                serving(
-                    server,
-                    tls_ca=str(certs.ca),
-                    token=token,
-                    tls_cert=str(certs.client_cert),
-                    tls_key=str(certs.client_key),
-                )
-                for name, kwargs, expected in group:
-                    f.sent += 1
-                    started = time.monotonic()
-                    with BriefingClient(server.target, timeout=5, env={}, **kwargs) as c:  # type: ignore[arg-type]
-                        try:
-                            c.summarize(SHORT)
-                            code = "OK"
-                        except BriefingClientError as exc:
-                            code = exc.code.name
-                    f.answered += 1
-                    f.errors[code] += 1
-                    f.notes.append(f"{name}: {code} in {(time.monotonic() - started) * 1000:.0f} ms")
-                    f.check(code == expected, f"{name}: {code}, expected {expected}")
     return f

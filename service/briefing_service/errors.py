@@ -50,5 +50,5 @@ class Unauthenticated(BriefingError):
 
 
 class PermissionDenied(BriefingError):
-    """A valid caller asked for something it may not do. Not raised today: every accepted token may call
-    every method; kept so the status contract has one place for it."""
+    """A valid token called a method it is not allowed (the tokens file limits it to some methods). The
+    message names the method and what the token may call."""

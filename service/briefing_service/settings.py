@@ -57,7 +57,8 @@ class Settings:
     tls_cert: str = ""
     tls_key: str = ""
     tls_client_ca: str = ""
-    # Bearer tokens: a file (one token a line, '#' comments) and/or BRIEFING_AUTH_TOKENS (comma-separated).
+    # Bearer tokens: a file (one token a line, '#' comments; `TOKEN Method,Method` limits it to those
+    # BriefingService methods) and/or BRIEFING_AUTH_TOKENS (comma-separated; every method).
     # Neither set: no auth. Prefer the file or the variable to the flag (flags show up in `ps`).
     auth_tokens_file: str = ""
     auth_tokens: str = field(default="", repr=False)
@@ -123,13 +124,30 @@ class Settings:
     def tls(self) -> bool:
         return bool(self.tls_cert)
 
-    def load_tokens(self) -> frozenset[str]:
-        """Accepted bearer tokens (empty: auth off). Read at startup, so a missing file fails the start."""
-        tokens = {t.strip() for t in self.auth_tokens.split(",") if t.strip()}
+    def load_tokens(self) -> dict[str, frozenset[str] | None]:
+        """Accepted bearer tokens, each with the BriefingService methods it may call (None: all); empty: auth
+        off. A file line is `TOKEN` (every method) or `TOKEN Method,Method` (only those, e.g.
+        `s3cret Summarize,SummarizeStream`); BRIEFING_AUTH_TOKENS tokens may call every method. A token
+        listed twice gets the union of its grants. Read at startup, so a missing file fails the start; the
+        method names are checked against the service by the auth interceptor."""
+        grants: dict[str, frozenset[str] | None] = {}
+
+        def grant(token: str, methods: frozenset[str] | None) -> None:
+            if token in grants:
+                before = grants[token]
+                methods = None if before is None or methods is None else before | methods
+            grants[token] = methods
+
+        for token in self.auth_tokens.split(","):
+            if token.strip():
+                grant(token.strip(), None)
         if self.auth_tokens_file:
             with open(self.auth_tokens_file, encoding="utf-8") as f:
                 for line in f:
                     line = line.strip()
-                    if line and not line.startswith("#"):
-                        tokens.add(line)
-        return frozenset(tokens)
+                    if not line or line.startswith("#"):
+                        continue
+                    token, *rest = line.split(None, 1)  # a token, then its methods (comma/space-separated)
+                    names = frozenset(" ".join(rest).replace(",", " ").split())
+                    grant(token, names or None)
+        return grants

@@ -14,7 +14,14 @@ from collections.abc import Iterator
 import grpc
 import pytest
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
-from briefing_client import BriefingClient, BriefingClientError, InvalidArgument, Unauthenticated, Unavailable
+from briefing_client import (
+    BriefingClient,
+    BriefingClientError,
+    InvalidArgument,
+    PermissionDenied,
+    Unauthenticated,
+    Unavailable,
+)
 from briefing_client.client import make_article, make_request
 from briefing_client.errors import code_from_number
 from briefing_client.local_server import ServerProcess, server_process
@@ -22,6 +29,7 @@ from hostile_cases import BAD, HOSTILE, OK, SHORT
 from tls_certs import Certs, make_certs
 
 TOKEN = "test-token-" + "x" * 24
+READER = "reader-token-" + "y" * 24  # limited to Summarize and SummarizeStream in the tokens file
 LIMITS = ["--max-queue", "4", "--max-concurrent-calls", "8", "--max-batch", "4"]
 
 
@@ -34,8 +42,12 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
 
 
 @pytest.fixture(scope="module")
-def tls_server(certs: Certs) -> Iterator[ServerProcess]:
+def tls_server(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    tokens_file = tmp_path_factory.mktemp("auth") / "tokens"
+    tokens_file.write_text(f"# limited token\n{READER}  Summarize,SummarizeStream\n")
     args = [
+        "--auth-tokens-file",
+        str(tokens_file),
         "--host",
         "127.0.0.1",
         "--tls-cert",
@@ -81,6 +93,23 @@ def test_no_token_and_wrong_token_are_unauthenticated(tls_server: ServerProcess,
             with pytest.raises(Unauthenticated):
                 list(c.summarize_many([make_article(SHORT, id="a")]))
             assert c.health() == "SERVING"  # health stays open for probes
+
+
+def test_a_limited_token_calls_its_methods_and_gets_permission_denied_for_others(
+    tls_server: ServerProcess, certs: Certs
+) -> None:
+    with BriefingClient(tls_server.target, timeout=60, tls_ca=str(certs.ca), token=READER, env={}) as c:
+        assert c.summarize(SHORT, id="r1").article_id == "r1"
+        assert [r.article_id for r in c.summarize_many([make_article(SHORT, id="r2")])] == ["r2"]
+        assert c.health() == "SERVING"
+        with pytest.raises(PermissionDenied) as info:
+            c.model_info()
+        assert info.value.details == (
+            "this token may not call GetModelInfo; it may call Summarize, SummarizeStream"
+        )
+    with BriefingClient(tls_server.target, timeout=60, tls_ca=str(certs.ca), token=TOKEN, env={}) as c:
+        assert c.model_info().encoder  # the unlimited token may call it
+    assert metric(tls_server, 'briefing_calls_total{code="PERMISSION_DENIED",method="GetModelInfo"}') >= 1
 
 
 def test_tls_client_works_and_metrics_count_calls_by_status(

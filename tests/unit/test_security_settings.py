@@ -14,6 +14,7 @@ from briefing.v1 import briefing_pb2_grpc as pb_grpc
 from briefing_client import BriefingClient, Unavailable
 from briefing_client.client import make_article
 from briefing_service.edge.auth import AuthInterceptor, token_from_metadata
+from briefing_service.edge.error_table import status_for
 from briefing_service.settings import Settings
 from hypothesis import given
 from hypothesis import strategies as st
@@ -48,11 +49,18 @@ def test_booleans_parse_from_flags_and_environment() -> None:
 
 def test_tokens_from_file_and_environment_and_never_in_repr(tmp_path: Path) -> None:
     f = tmp_path / "tokens"
-    f.write_text("# team tokens\nalpha\n\n  beta  \n")
+    f.write_text("# team tokens\nalpha\n\n  beta  \nreader Summarize, SummarizeStream\ninfo\tGetModelInfo\n")
     s = Settings.from_args(["--auth-tokens-file", str(f)], {"BRIEFING_AUTH_TOKENS": "gamma, delta"})
-    assert s.load_tokens() == {"alpha", "beta", "gamma", "delta"}
+    assert s.load_tokens() == {
+        "alpha": None,
+        "beta": None,
+        "gamma": None,
+        "delta": None,
+        "reader": {"Summarize", "SummarizeStream"},
+        "info": {"GetModelInfo"},
+    }
     assert "gamma" not in repr(s)
-    assert Settings.from_args([], {}).load_tokens() == frozenset()
+    assert Settings.from_args([], {}).load_tokens() == {}
 
 
 def test_token_from_metadata() -> None:
@@ -76,6 +84,36 @@ def test_each_accepted_token_works() -> None:
     auth = AuthInterceptor(TOKENS)
     assert all(auth.accepts(t) for t in TOKENS)
     assert not auth.accepts(None) and not auth.accepts("") and not auth.accepts(TOKENS[0][:-1])
+
+
+SUMMARIZE = "/briefing.v1.BriefingService/Summarize"
+
+
+def test_a_limited_token_gets_permission_denied_naming_the_method_and_its_grant() -> None:
+    auth = AuthInterceptor({"full": None, "reader": {"Summarize", "SummarizeStream"}})
+    assert auth.check("full", "/briefing.v1.BriefingService/BuildBriefing") is None
+    assert auth.check("reader", SUMMARIZE) is None
+    assert auth.check("reader", "/grpc.health.v1.Health/Check") is None  # health: any valid token
+    denied = auth.check("reader", "/briefing.v1.BriefingService/BuildBriefing")
+    assert status_for(denied)[0] is grpc.StatusCode.PERMISSION_DENIED  # type: ignore[arg-type]
+    assert str(denied) == "this token may not call BuildBriefing; it may call Summarize, SummarizeStream"
+    reflection = auth.check("reader", "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")
+    assert "may not call grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo" in str(reflection)
+    # A wrong or missing token is UNAUTHENTICATED whatever the method, never PERMISSION_DENIED.
+    for token in (None, "", "reader2", "full "):
+        assert status_for(auth.check(token, SUMMARIZE))[0] is grpc.StatusCode.UNAUTHENTICATED  # type: ignore[arg-type]
+
+
+def test_a_grant_naming_an_unknown_method_fails_at_startup() -> None:
+    with pytest.raises(ValueError, match=r"token #2 is limited to unknown method\(s\) \['Sumarize'\]"):
+        AuthInterceptor({"a": None, "b": {"Sumarize"}})
+
+
+def test_a_token_listed_twice_gets_the_union_of_its_grants(tmp_path: Path) -> None:
+    f = tmp_path / "tokens"
+    f.write_text("t Summarize\nt GetModelInfo\nu Summarize\n")
+    grants = Settings.from_args(["--auth-tokens-file", str(f)], {"BRIEFING_AUTH_TOKENS": "u"}).load_tokens()
+    assert grants == {"t": {"Summarize", "GetModelInfo"}, "u": None}
 
 
 class _DiesOnce(pb_grpc.BriefingServiceServicer):

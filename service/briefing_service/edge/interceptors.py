@@ -95,7 +95,7 @@ class _Call:
         if metrics is not None:
             name = self.method.rsplit("/", 1)[-1]
             metrics.calls.labels(name, self.code.name).inc()
-            metrics.latency.labels(name).observe(time.perf_counter() - self.started)
+            metrics.latency.labels(name, self.code.name).observe(time.perf_counter() - self.started)
 
 
 class EdgeInterceptor(grpc.aio.ServerInterceptor):

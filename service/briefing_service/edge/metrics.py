@@ -5,6 +5,7 @@ Everything lives in the server's own registry, so two servers in one process (te
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -20,8 +21,10 @@ from prometheus_client import (
 
 log = logging.getLogger(__name__)
 
-_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+_LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 _BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
+_LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10)
+LAG_PROBE_SECONDS = 0.1
 
 
 class Metrics:
@@ -36,11 +39,19 @@ class Metrics:
             ["method", "code"],
             registry=r,
         )
+        # By status code too: how fast RESOURCE_EXHAUSTED / UNAVAILABLE answer is part of the contract.
         self.latency = Histogram(
             "briefing_call_seconds",
-            "Call latency, by method",
-            ["method"],
+            "Call latency in the handler, by method and status code",
+            ["method", "code"],
             buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.loop_lag = Histogram(
+            "briefing_event_loop_lag_seconds",
+            "How late the server's event loop wakes a 100 ms timer: time a new call may wait before its "
+            "handler runs (the inference thread competes with the loop for the GIL)",
+            buckets=_LAG_BUCKETS,
             registry=r,
         )
         self.in_flight = Gauge("briefing_calls_in_flight", "BriefingService calls being served", registry=r)
@@ -53,6 +64,12 @@ class Metrics:
         self.batch_seconds = Histogram(
             "briefing_batch_seconds", "Inference time per batch", buckets=_LATENCY_BUCKETS, registry=r
         )
+        self.memory_trim_seconds = Histogram(
+            "briefing_memory_trim_seconds",
+            "malloc_trim(0) after a batch that left the queue empty (freed heap back to the OS)",
+            buckets=_LAG_BUCKETS,
+            registry=r,
+        )
         self.articles = Counter("briefing_articles_processed", "Articles run through the models", registry=r)
         self.drops = Counter(
             "briefing_articles_dropped",
@@ -63,6 +80,14 @@ class Metrics:
 
     def watch_queue(self, depth: Callable[[], int]) -> None:
         self.queue_depth.set_function(lambda: float(depth()))
+
+    async def watch_loop_lag(self) -> None:
+        """Runs for the server's life: a timer that should fire every LAG_PROBE_SECONDS, and how late it is."""
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            await asyncio.sleep(LAG_PROBE_SECONDS)
+            self.loop_lag.observe(max(0.0, loop.time() - started - LAG_PROBE_SECONDS))
 
     # BatchObserver
     def batch_done(self, size: int, seconds: float) -> None:

@@ -1,0 +1,42 @@
+"""Interpreter tuning and the event-loop lag metric (the server-side proof that rejections are immediate)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+from briefing_service.edge.metrics import LAG_PROBE_SECONDS, Metrics
+from briefing_service.runtime import SWITCH_INTERVAL_SECONDS, tune_interpreter
+
+
+def test_tune_interpreter_sets_the_switch_interval() -> None:
+    before = sys.getswitchinterval()
+    try:
+        tune_interpreter()
+        assert abs(sys.getswitchinterval() - SWITCH_INTERVAL_SECONDS) < 1e-9
+    finally:
+        sys.setswitchinterval(before)
+
+
+def _bucket(metrics: Metrics, le: str) -> float:
+    for sample in metrics.loop_lag.collect()[0].samples:
+        if sample.name.endswith("_bucket") and sample.labels["le"] == le:
+            return sample.value
+    raise AssertionError(f"no bucket le={le}")
+
+
+def test_a_blocked_event_loop_shows_as_lag() -> None:
+    metrics = Metrics()
+
+    async def run() -> None:
+        probe = asyncio.ensure_future(metrics.watch_loop_lag())
+        await asyncio.sleep(LAG_PROBE_SECONDS * 2.5)  # idle: probes on time
+        time.sleep(0.3)  # the loop blocked, as when another thread holds the GIL
+        await asyncio.sleep(LAG_PROBE_SECONDS * 1.5)
+        probe.cancel()
+
+    asyncio.run(run())
+    total = _bucket(metrics, "+Inf")
+    assert total >= 3
+    assert total - _bucket(metrics, "0.1") >= 1  # one probe woke at least 100 ms late
