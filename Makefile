@@ -23,7 +23,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing bench-briefing test lint eval bench profile chaos clean
+.PHONY: setup proto serve briefing bench-briefing test lint eval ner-model bench profile chaos clean
 
 setup: $(STAMP) $(GEN)
 
@@ -79,6 +79,11 @@ lint: setup
 # Quality on the shared dev data (skips with a message where ../shared is absent); see README "Quality".
 eval: setup
 	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
+
+# Retrain the NER span re-typer (service/briefing_service/components/ner_retyper.npz) on CoNLL-2003 train,
+# choosing on valid and printing test; deterministic, about 8 minutes; skips where ../shared is absent.
+ner-model: setup
+	$(PY) -m briefing_service.evaluation.ner_train --shared $(dir $(CONLL))
 
 clean:
 	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from briefing_service.evaluation.__main__ import main
 from briefing_service.evaluation.data import ConllSentence, load_cnndm, load_conll, url_slug_words
-from briefing_service.evaluation.parts import _token_tags
+from briefing_service.evaluation.ner import token_tags as _token_tags
 from briefing_service.evaluation.scoring import (
     Rouge,
     anchor_lines,

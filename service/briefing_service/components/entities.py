@@ -12,7 +12,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
+from spacy.tokens import Span
+
+from briefing_service.components.ner_retyper import MISSED, Retyper, candidates, default_retyper
 from briefing_service.components.ner_rules import keeps_leading_the, leading_place, place_names, relabel
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity, Mention
@@ -141,13 +145,44 @@ def _key(s: str) -> str:
     return _cased_key(s).casefold()
 
 
-def _raw_mentions(blocks: Sequence[ParsedBlock], text: str) -> Iterable[tuple[Mention, str]]:
-    places = place_names([ent for block in blocks for ent in block.doc.ents])
+def typed_spans(blocks: Sequence[ParsedBlock], retyper: Retyper | None) -> list[list[tuple[Span, str]]]:
+    """Per block, the spans read as mentions with their labels, in order: spaCy's entities re-typed (or
+    dropped) by the trained re-typer, plus the capitalised runs spaCy missed that it accepts."""
+    if retyper is None:
+        return [[(ent, ent.label_) for ent in block.doc.ents] for block in blocks]
+    cands = candidates(block.doc for block in blocks)
+    decided: dict[tuple[int, int, int], str | None] = {}
+    added: dict[int, list[tuple[Span, str]]] = defaultdict(list)
+    for cand, label in zip(cands, retyper.retype(cands), strict=True):
+        span = cand.span
+        if cand.label != MISSED:
+            decided[(id(span.doc), span.start, span.end)] = label
+        elif label is not None:
+            added[id(span.doc)].append((span, label))
+    out: list[list[tuple[Span, str]]] = []
     for block in blocks:
+        doc = block.doc
+        spans = list(added.get(id(doc), ()))
+        for ent in doc.ents:
+            label = decided.get((id(doc), ent.start, ent.end), ent.label_)
+            if label is not None:
+                spans.append((ent, label))
+        spans.sort(key=lambda sl: sl[0].start)
+        out.append(spans)
+    return out
+
+
+def _raw_mentions(
+    blocks: Sequence[ParsedBlock], text: str, typed: Sequence[Sequence[tuple[Span, str]]]
+) -> Iterable[tuple[Mention, str]]:
+    places = place_names(
+        [span for spans in typed for span, _ in spans], [lab for spans in typed for _, lab in spans]
+    )
+    for block, spans in zip(blocks, typed, strict=True):
         doc_text = block.doc.text
-        for ent in block.doc.ents:
-            cut = leading_place(ent, places)
-            parts = [(ent[:cut], "GPE"), (ent[cut:], ent.label_)] if cut else [(ent, ent.label_)]
+        for ent, ent_label in spans:
+            cut = leading_place(ent, ent_label, places)
+            parts = [(ent[:cut], "GPE"), (ent[cut:], ent_label)] if cut else [(ent, ent_label)]
             for span, label in parts:
                 s, e = _normalize(doc_text, span.start_char, span.end_char, keep_the=keeps_leading_the(span))
                 if s >= e:
@@ -159,9 +194,11 @@ def _raw_mentions(blocks: Sequence[ParsedBlock], text: str) -> Iterable[tuple[Me
                 yield Mention(text=doc_text[s:e], start=start, end=end), relabel(span, label)
 
 
-def _group_identical(blocks: Sequence[ParsedBlock], text: str) -> list[_Group]:
+def _group_identical(
+    blocks: Sequence[ParsedBlock], text: str, typed: Sequence[Sequence[tuple[Span, str]]]
+) -> list[_Group]:
     groups: dict[tuple[str, str], _Group] = {}
-    for mention, label in sorted(_raw_mentions(blocks, text), key=lambda ml: (ml[0].start, ml[0].end)):
+    for mention, label in sorted(_raw_mentions(blocks, text, typed), key=lambda ml: (ml[0].start, ml[0].end)):
         family = "value" if label in _VALUE_LABELS else "name"
         key = _key(mention.text)
         group = groups.get((family, key))
@@ -235,7 +272,12 @@ def _merge_org_fragments(groups: list[_Group]) -> None:
             containers[0].absorb(frag)
 
 
-def _propagate_person_names(groups: list[_Group], blocks: Sequence[ParsedBlock], text: str) -> None:
+def _propagate_person_names(
+    groups: list[_Group],
+    blocks: Sequence[ParsedBlock],
+    text: str,
+    typed: Sequence[Sequence[tuple[Span, str]]],
+) -> None:
     """Add the person mentions NER missed by matching that person's names elsewhere in the body.
 
     The small model tags "Dar" in one sentence and misses it in the next; within one article a known
@@ -257,11 +299,11 @@ def _propagate_person_names(groups: list[_Group], blocks: Sequence[ParsedBlock],
     if not forms:
         return
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
-    for block in blocks:
+    for block, spans in zip(blocks, typed, strict=True):
         doc_text = block.doc.text
-        # doc.ents are sorted and disjoint, so only the last span starting before a match can overlap it.
-        starts = [ent.start_char for ent in block.doc.ents]
-        ends = [ent.end_char for ent in block.doc.ents]
+        # The typed spans are sorted and disjoint, so only the last one starting before a match can overlap it.
+        starts = [ent.start_char for ent, _ in spans]
+        ends = [ent.end_char for ent, _ in spans]
         for match in pattern.finditer(doc_text):
             s, e = match.span()
             i = bisect.bisect_left(starts, e) - 1
@@ -291,21 +333,26 @@ def _in_headline(names: Iterable[str], headline: str) -> bool:
     return re.search(pattern, headline) is not None
 
 
-def _resolved_groups(blocks: Sequence[ParsedBlock], text: str) -> list[_Group]:
+def _resolved_groups(blocks: Sequence[ParsedBlock], text: str, retyper: Retyper | None) -> list[_Group]:
     """Mentions grouped into entities: identical names, person-name parts, ORG fragments, propagation."""
-    groups = _group_identical(blocks, text)
+    typed = typed_spans(blocks, retyper)
+    groups = _group_identical(blocks, text, typed)
     _merge_person_parts(groups)
     _merge_org_fragments(groups)
-    _propagate_person_names(groups, blocks, text)
+    _propagate_person_names(groups, blocks, text, typed)
     return [g for g in groups if g.parent is None]
 
 
-def resolve_mentions(blocks: Sequence[ParsedBlock], text: str) -> list[tuple[Mention, str]]:
+def resolve_mentions(
+    blocks: Sequence[ParsedBlock], text: str, retyper: Retyper | Literal["default"] | None = "default"
+) -> list[tuple[Mention, str]]:
     """Every mention the entity table would hold, with its entity's final label, in document order.
 
     This is the NER path of the pipeline without the table's type filter; `make eval` scores it on CoNLL.
+    ``retyper=None`` keeps spaCy's labels (the rules alone), for comparison.
     """
-    out = [(m, g.label) for g in _resolved_groups(blocks, text) for m in g.mentions]
+    model = default_retyper() if retyper == "default" else retyper
+    out = [(m, g.label) for g in _resolved_groups(blocks, text, model) for m in g.mentions]
     return sorted(out, key=lambda ml: (ml[0].start, ml[0].end))
 
 
@@ -322,7 +369,7 @@ def build_entity_table(
     ``types`` empty means every label except ``DEFAULT_EXCLUDED_TYPES``; otherwise exactly those labels.
     """
     wanted = {t.upper() for t in types}
-    roots = _resolved_groups(blocks, text)
+    roots = _resolved_groups(blocks, text, default_retyper())
     if not roots:
         return []
     body_start = min((b.offset for b in blocks), default=0)

@@ -33,12 +33,12 @@ def relabel(ent: Span, label: str) -> str:
     return label
 
 
-def leading_place(ent: Span, places: Counter[str]) -> int:
+def leading_place(ent: Span, label: str, places: Counter[str]) -> int:
     """Tokens at the start of an ORG that are a country code named on its own elsewhere in the document
     ("US State Department" where "US" is a GPE): the place is its own entity, the rest the organisation.
     Returns how many tokens to split off (0 = none)."""
     lead = 1 if ent[0].lower_ == "the" else 0
-    if ent.label_ != "ORG" or len(ent) - lead < 3:
+    if label != "ORG" or len(ent) - lead < 3:
         return 0
     first, rest = ent[lead], ent[lead + 1 :]
     # Only a country code ("US", "UK", "U.S."): "Zembla Maritime Authority" is one name, "US State
@@ -49,5 +49,7 @@ def leading_place(ent: Span, places: Counter[str]) -> int:
     return 0
 
 
-def place_names(ents: Sequence[Span]) -> Counter[str]:
-    return Counter(e.text for e in ents if e.label_ in ("GPE", "LOC") and len(e) == 1)
+def place_names(ents: Sequence[Span], labels: Sequence[str]) -> Counter[str]:
+    return Counter(
+        e.text for e, lab in zip(ents, labels, strict=True) if lab in ("GPE", "LOC") and len(e) == 1
+    )

@@ -6,10 +6,10 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from briefing_service.components.entities import resolve_mentions
-from briefing_service.components.segmenter import parse_texts, sentences_of, with_offsets
+from briefing_service.components.segmenter import parse_texts, sentences_of
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.evaluation.data import ConllSentence, NewsRecord, url_slug_words
+from briefing_service.evaluation.ner import parse_conll, score_ner, token_tags
 from briefing_service.evaluation.scoring import (
     ONTONOTES_TO_CONLL,
     Rouge,
@@ -104,55 +104,20 @@ def eval_key_points_and_headlines(pipeline: Pipeline, records: Sequence[NewsReco
     }
 
 
-def _token_tags(sentence: ConllSentence, mentions: list[tuple[int, int, str]], offset: int) -> list[str]:
-    """IOB2 tags for one sentence's tokens from character-level mentions (start, end, CoNLL label)."""
-    tags = ["O"] * len(sentence.tokens)
-    starts, pos = [], offset
-    for tok in sentence.tokens:
-        starts.append(pos)
-        pos += len(tok) + 1
-    for start, end, label in mentions:
-        inside = [i for i, s in enumerate(starts) if s < end and s + len(sentence.tokens[i]) > start]
-        if not inside or any(tags[i] != "O" for i in inside):
-            continue
-        for n, i in enumerate(inside):
-            tags[i] = ("B-" if n == 0 else "I-") + label
-    return tags
-
-
 def eval_ner(pipeline: Pipeline, docs: Sequence[Sequence[ConllSentence]]) -> dict[str, Any]:
     """CoNLL-2003: each document is one text (one sentence a line), parsed sentence by sentence with
     ``nlp.pipe`` as the pipeline parses body blocks, then the entity table's mention resolution over the
-    whole document (so document-level merging counts)."""
+    whole document (so document-level merging counts). Two baselines in the same run: the same path without
+    the trained re-typer (spaCy's labels and the rules), and spaCy's raw ``doc.ents``."""
     t0 = time.perf_counter()
-    texts = [" ".join(s.tokens) for doc in docs for s in doc]
-    parsed = parse_texts(pipeline.nlp, texts, batch_size=128)
-    gold: list[list[str]] = []
-    pred: list[list[str]] = []
-    pos = 0
-    for doc in docs:
-        lines = [" ".join(s.tokens) for s in doc]
-        offsets, at = [], 0
-        for line in lines:
-            offsets.append(at)
-            at += len(line) + 1
-        text = "\n".join(lines)
-        blocks = with_offsets(parsed[pos : pos + len(doc)], offsets)
-        pos += len(doc)
-        mentions = [
-            (m.start, m.end, ONTONOTES_TO_CONLL[label])
-            for m, label in resolve_mentions(blocks, text)
-            if label in ONTONOTES_TO_CONLL
-        ]
-        for sentence, offset, line in zip(doc, offsets, lines, strict=True):
-            mine = [(s, e, lab) for s, e, lab in mentions if offset <= s < offset + len(line)]
-            gold.append(list(sentence.tags))
-            pred.append(_token_tags(sentence, mine, offset))
-    scores = seqeval_scores(gold, pred)
+    parsed = parse_conll(pipeline.nlp, docs)
+    scores = score_ner(docs, parsed)
     seconds = round(time.perf_counter() - t0, 1)
+    texts = [" ".join(s.tokens) for doc in docs for s in doc]
+    gold = [list(s.tags) for d in docs for s in d]
     # Baseline: the model's own entities (plain nlp.pipe, no recasing, no resolution), scored the same way.
     raw = [
-        _token_tags(
+        token_tags(
             sentence,
             [
                 (e.start_char, e.end_char, ONTONOTES_TO_CONLL[e.label_])
@@ -169,6 +134,7 @@ def eval_ner(pipeline: Pipeline, docs: Sequence[Sequence[ConllSentence]]) -> dic
         "documents": len(docs),
         "sentences": len(texts),
         **scores,
+        "rules_alone": score_ner(docs, parsed, retyper=None),
         "spacy_alone": seqeval_scores(gold, raw),
         "seconds": seconds,
     }

@@ -38,7 +38,12 @@ def render_table(r: dict[str, Any]) -> str:
             f"NER on CoNLL-2003 ({n['documents']} documents, {n['sentences']} sentences; OntoNotes mapped)"
         )
         lines.append(f"  {'system':34} {'P':>6} {'R':>6} {'F1':>6}   per type F1")
-        for name, s in (("briefing entity path", n), ("spaCy sm alone (raw doc.ents)", n.get("spacy_alone"))):
+        rows = (
+            ("briefing entity path", n),
+            ("  without the trained re-typer", n.get("rules_alone")),
+            ("spaCy sm alone (raw doc.ents)", n.get("spacy_alone")),
+        )
+        for name, s in rows:
             if s:
                 lines.append(
                     f"  {name:34} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f}   "
