@@ -359,11 +359,20 @@ def _words_cut(text: str, max_words: int) -> str:
     return re.sub(r"[\s,;:.\-–—]+$", "", " ".join(text.split()[:max_words]))
 
 
-def choose_headline(candidates: Sequence[Span], max_words: int = 14, fallback: str = "") -> str:
-    """Best headline from ranked candidate sentences (best first); never raises."""
+def choose_headline(
+    candidates: Sequence[Span], max_words: int = 14, fallback: str = "", lead: Sequence[Span] = ()
+) -> str:
+    """Best headline; never raises. ``lead`` (the article's sentences in document order) is tried first, see
+    headline_lead.py; then the ranked ``candidates`` (best first) are compressed in order."""
     max_words = max(1, max_words)
     pool: list[Span] = []
     try:
+        if lead:
+            from briefing_service.components.headline_lead import article_counts, lead_headline
+
+            found = lead_headline(lead, max_words, article_counts(lead))
+            if found:
+                return found
         for c in list(candidates)[:5]:
             s = c[:] if isinstance(c, Doc) else c
             if isinstance(s, Span) and len(s) > 0:
