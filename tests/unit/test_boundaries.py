@@ -72,3 +72,12 @@ def test_quote_glued_after_a_caption_starts_a_sentence(nlp: Language) -> None:
     assert any(p.startswith("‘I was very relieved") for p in pieces)
     said = "The minister said ‘It is done’ and left the room."
     assert _pieces(nlp, said) == [said]
+
+
+def test_wire_dateline_is_not_part_of_the_first_sentence(nlp: Language) -> None:
+    text = "Valmora, Lumora (CNN)The port reopened on Monday after a week of storms. Ships queued outside."
+    sents = sentences_of([ParsedBlock(doc=nlp(text), offset=0)])
+    assert sents[0].text == "The port reopened on Monday after a week of storms."
+    assert text[sents[0].start : sents[0].end] == sents[0].text  # offsets still index the source
+    plain = "The council (CNN) met on Monday to vote on the budget."
+    assert sentences_of([ParsedBlock(doc=nlp(plain), offset=0)])[0].text == plain

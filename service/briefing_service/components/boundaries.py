@@ -19,6 +19,11 @@ _UI_PHRASE = re.compile(
     r"click here\b.*|read more\b.*|watch the video\b.*)$"
 )
 _UI_LEAD = ("scroll", "click", "watch", "read")
+# A wire dateline before the first sentence: "(CNN)", "Washington (CNN)", "MÁLAGA, Spain (CNN) —". spaCy keeps
+# "CNN)They" as one token, so this is cut by characters (see dateline_length), not tokens.
+_DATELINE = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w.'’-]*(?:,?\s+[A-ZÀ-Þ][\w.'’-]*){0,4}\s*)?\((?:CNN|AP|Reuters|AFP)\)\s*(?:[—–-]{1,2}\s*)?"
+)
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _MAX_KICKER_TOKENS = 6
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT"})
@@ -119,3 +124,10 @@ def split_sentence(span: Span) -> list[Span]:
     if start < len(span):
         pieces.append(span[start:])
     return [p for p in pieces if any(t.is_alpha or t.like_num for t in p)]
+
+
+def dateline_length(text: str) -> int:
+    """Characters of a leading wire dateline to skip ("Washington (CNN)This week ..." -> 16), else 0.
+    Nothing is skipped when no sentence would be left."""
+    m = _DATELINE.match(text)
+    return m.end() if m and text[m.end() :].strip() else 0
