@@ -90,3 +90,29 @@ def test_long_lead_is_bounded_in_time(nlp: Language) -> None:
     assert len(out.split()) <= 14 and out
     # A loose bound (shared CI machines): the unbounded search took 0.9 s on a sentence like this one.
     assert time.perf_counter() - started < 0.5
+
+
+def test_article_agrees_after_a_deleted_adjective() -> None:
+    from briefing_service.components.headline_text import _A_AN, _fix_article
+
+    fixed = {
+        t: _A_AN.sub(_fix_article, t) for t in ("a illness", "an league", "a hour", "an FBI agent", "a man")
+    }
+    assert fixed == {
+        "a illness": "an illness",
+        "an league": "a league",
+        "a hour": "an hour",
+        "an FBI agent": "an FBI agent",
+        "a man": "a man",
+    }
+
+
+def test_comparative_keeps_its_more(nlp: Language) -> None:
+    s = sents(
+        nlp,
+        "World champion Lewis Hamilton said on Friday that he is feeling more powerful than at any stage of "
+        "his long career in the sport, before the race in Shanghai.",
+    )
+    out = choose_headline(s, 14, lead=s)
+    assert len(out.split()) <= 14
+    assert "than" not in out or "more powerful than" in out
