@@ -46,3 +46,38 @@ def test_pieces_slice_the_source_exactly(nlp: Language) -> None:
     sentences = sentences_of([block])
     assert sentences and all(source[s.start : s.end] == s.text for s in sentences)
     assert not any("Click here" in s.text for s in sentences)
+
+
+def test_capitalised_pronoun_after_a_number_or_date_starts_a_sentence(nlp: Language) -> None:
+    text = (
+        "The former champion now offers to post messages for $20 He was once the best paid fighter in the "
+        "country. The coach spoke after training on Wednesday He said the team was ready."
+    )
+    pieces = _pieces(nlp, text)
+    assert any(p.startswith("He was once the best paid fighter") for p in pieces)
+    assert any(p.endswith("for $20") for p in pieces)
+    assert any(p.startswith("He said the team was ready") for p in pieces)
+
+
+def test_titles_with_capitalised_pronouns_are_not_cut(nlp: Language) -> None:
+    text = "She starred in Ten Things I Hate About You before her first album."
+    assert _pieces(nlp, text) == [text]
+
+
+def test_quote_glued_after_a_caption_starts_a_sentence(nlp: Language) -> None:
+    text = (
+        "Casey is the last player due to tee off at the Masters ‘I was very relieved,’ said Casey on Friday."
+    )
+    pieces = _pieces(nlp, text)
+    assert any(p.startswith("‘I was very relieved") for p in pieces)
+    said = "The minister said ‘It is done’ and left the room."
+    assert _pieces(nlp, said) == [said]
+
+
+def test_wire_dateline_is_not_part_of_the_first_sentence(nlp: Language) -> None:
+    text = "Valmora, Lumora (CNN)The port reopened on Monday after a week of storms. Ships queued outside."
+    sents = sentences_of([ParsedBlock(doc=nlp(text), offset=0)])
+    assert sents[0].text == "The port reopened on Monday after a week of storms."
+    assert text[sents[0].start : sents[0].end] == sents[0].text  # offsets still index the source
+    plain = "The council (CNN) met on Monday to vote on the budget."
+    assert sentences_of([ParsedBlock(doc=nlp(plain), offset=0)])[0].text == plain

@@ -19,12 +19,23 @@ _UI_PHRASE = re.compile(
     r"click here\b.*|read more\b.*|watch the video\b.*)$"
 )
 _UI_LEAD = ("scroll", "click", "watch", "read")
+# A wire dateline before the first sentence: "(CNN)", "Washington (CNN)", "MÁLAGA, Spain (CNN) —". spaCy keeps
+# "CNN)They" as one token, so this is cut by characters (see dateline_length), not tokens.
+_DATELINE = re.compile(
+    r"^(?:[A-ZÀ-Þ][\w.'’-]*(?:,?\s+[A-ZÀ-Þ][\w.'’-]*){0,4}\s*)?\((?:CNN|AP|Reuters|AFP)\)\s*(?:[—–-]{1,2}\s*)?"
+)
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _MAX_KICKER_TOKENS = 6
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT"})
 # Tags of a capitalised word that starts a new sentence rather than continuing a name or title.
 _GLUE_TAGS = frozenset({"DT", "PRP", "PRP$", "NN", "NNS", "RB", "IN", "CC", "WRB", "EX"})
 _OPENERS = frozenset({"'", "‘", '"', "“"})
+# Capitalised mid-sentence, these start a sentence whatever precedes them ("I" aside).
+_PRONOUN_TAGS = frozenset({"PRP", "DT", "PRP$", "EX"})
+# Entity types a glued caption often ends on before the next sentence's pronoun: "on Friday He", "$20 He".
+_AFTER_NAME_OK = frozenset(
+    {"DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "GPE", "PERSON", "ORG"}
+)
 
 
 def _kicker_end(span: Span, k: int) -> int | None:
@@ -51,17 +62,30 @@ def _kicker_end(span: Span, k: int) -> int | None:
 
 def _glued(span: Span, k: int) -> bool:
     """A capitalised function word or common noun after a lowercase word: a sentence start the parser
-    merged into the previous caption ("... over the years Ever since her husband ...")."""
+    merged into the previous caption ("... over the years Ever since her husband ..."). A capitalised pronoun
+    or determiner is one after a number, date or name too ("... tweets for $20 He was once ...", "... on
+    Friday He said ...", "... Ho Chi Minh City, Vietnam A bike ...")."""
     t, prev = span[k], span[k - 1]
+    if not (t.is_title and t.is_alpha and t.ent_iob_ == "O" and t.lower_ != "i"):
+        return False
+    # A capitalised word before it that is no name is a title: "Don't Push It", "Ten Things I Hate About You".
+    if t.tag_ in _PRONOUN_TAGS and not prev.is_sent_start and (prev.like_num or prev.ent_iob_ != "O"):
+        return prev.ent_type_ in _AFTER_NAME_OK and not prev.is_upper
+    return t.tag_ in _GLUE_TAGS and prev.is_alpha and prev.is_lower and prev.ent_iob_ == "O"
+
+
+def _quote_glued(span: Span, k: int) -> bool:
+    """An opening quote glued after a caption ("... due to play at the Masters ‘I was very relieved,’ said
+    Casey"): a quotation that starts a sentence, not one a verb of saying introduces ("He said ‘I ...’")."""
+    t, prev = span[k], span[k - 1]
+    if t.text not in ("‘", "“") or k + 1 >= len(span):
+        return False
+    nxt = span[k + 1]
     return (
-        t.is_title
-        and t.is_alpha
-        and t.tag_ in _GLUE_TAGS
-        and t.ent_iob_ == "O"
-        and prev.is_alpha
-        and prev.is_lower
-        and prev.ent_iob_ == "O"
-        and t.lower_ != "i"
+        (prev.is_alpha or prev.like_num)
+        and prev.pos_ not in ("VERB", "AUX", "ADP", "DET", "CCONJ", "SCONJ")
+        and nxt.is_title
+        and nxt.tag_ in _PRONOUN_TAGS
     )
 
 
@@ -93,10 +117,17 @@ def split_sentence(span: Span) -> list[Span]:
                 pieces.append(span[start:k])
             start = k = kicker  # the label itself is dropped: "Strictly business:" is not news
             continue
-        if k > start and _glued(span, k):
+        if k > start and (_glued(span, k) or _quote_glued(span, k)):
             pieces.append(span[start:k])
             start = k
         k += 1
     if start < len(span):
         pieces.append(span[start:])
     return [p for p in pieces if any(t.is_alpha or t.like_num for t in p)]
+
+
+def dateline_length(text: str) -> int:
+    """Characters of a leading wire dateline to skip ("Washington (CNN)This week ..." -> 16), else 0.
+    Nothing is skipped when no sentence would be left."""
+    m = _DATELINE.match(text)
+    return m.end() if m and text[m.end() :].strip() else 0

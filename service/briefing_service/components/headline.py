@@ -39,6 +39,8 @@ from briefing_service.components.headline_text import (
 
 __all__ = ["choose_headline", "compress_sentence"]
 
+_COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
+
 
 def _find_clause(span: Span) -> _Clause:
     """Peel reporting frames: "X announced that <clause>", "<clause>, X said" -> <clause>."""
@@ -204,8 +206,8 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
         elif dep in ("acl", "relcl"):
             levels[2].append(t)  # "the man who will present ...": often the only content of the object
         elif (dep == "amod" and t.ent_iob_ == "O" and t.tag_ == "JJ") or (
-            dep == "advmod" and head.pos_ == "ADJ" and t.i < head.i
-        ):
+            dep == "advmod" and head.pos_ == "ADJ" and t.i < head.i and t.lower_ not in _COMPARATIVES
+        ):  # "more powerful than": without "more", the "than" that follows is ungrammatical
             levels[3].append(t)
     return [sorted(level, key=lambda t: -t.i) for level in levels]  # rightmost first: tails carry least
 
@@ -359,11 +361,20 @@ def _words_cut(text: str, max_words: int) -> str:
     return re.sub(r"[\s,;:.\-–—]+$", "", " ".join(text.split()[:max_words]))
 
 
-def choose_headline(candidates: Sequence[Span], max_words: int = 14, fallback: str = "") -> str:
-    """Best headline from ranked candidate sentences (best first); never raises."""
+def choose_headline(
+    candidates: Sequence[Span], max_words: int = 14, fallback: str = "", lead: Sequence[Span] = ()
+) -> str:
+    """Best headline; never raises. ``lead`` (the article's sentences in document order) is tried first, see
+    headline_lead.py; then the ranked ``candidates`` (best first) are compressed in order."""
     max_words = max(1, max_words)
     pool: list[Span] = []
     try:
+        if lead:
+            from briefing_service.components.headline_lead import article_counts, lead_headline
+
+            found = lead_headline(lead, max_words, article_counts(lead))
+            if found:
+                return found
         for c in list(candidates)[:5]:
             s = c[:] if isinstance(c, Doc) else c
             if isinstance(s, Span) and len(s) > 0:

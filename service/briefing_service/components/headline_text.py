@@ -58,6 +58,22 @@ _MAX_FALLBACK_TOKENS = 400
 _MIN_WORDS = 3
 
 
+_A_AN = re.compile(r"\b([Aa])(n?) ([A-Za-z]+)")
+# Spelling decides "a"/"an" except for these sound-led starts ("an hour", "a university", "a one-off").
+_AN_CONSONANT_LETTER = ("hour", "honest", "honou", "heir")
+_A_VOWEL_LETTER = ("uni", "use", "usu", "one", "once", "eu", "ur")
+
+
+def _fix_article(m: re.Match[str]) -> str:
+    word = m.group(3).lower()
+    vowel_sound = (word[0] in "aeiou" and not word.startswith(_A_VOWEL_LETTER)) or word.startswith(
+        _AN_CONSONANT_LETTER
+    )
+    if len(word) == 1 or m.group(3).isupper():
+        return m.group(0)  # initials and acronyms ("an FBI agent", "a UN report") are read aloud: leave them
+    return f"{m.group(1)}{'n' if vowel_sound else ''} {m.group(3)}"
+
+
 class _Clause:
     """The tokens currently kept from one sentence, plus pronoun resolution learned from the attribution."""
 
@@ -129,6 +145,7 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
         parts.append("'" if t.text in _DQUOTES else clause.replace.get(t.i, t.text))
         prev = t
     text = re.sub(r"\s+", " ", "".join(parts))
+    text = _A_AN.sub(_fix_article, text)  # a deleted adjective can leave "a illness" / "an league"
     text = re.sub(r"^\s*\([A-Z][A-Za-z .]{0,20}\)\s*", "", text)  # wire-service tag: "(CNN)Blues legend"
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)

