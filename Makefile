@@ -63,7 +63,7 @@ bench: setup
 
 # Where the pipeline's time goes, by stage (py-spy samples of the in-process model-bound workload).
 profile: setup
-	$(PY) bench/profile.py
+	$(PY) bench/stage_profile.py
 
 # Hostile input, overload, deadlines, drain, replica death, soak, auth: real servers on 127.0.0.1, bounded
 # (about 8 minutes); prints each scenario's figures and fails if anything was lost. SOAK=seconds (default 60).
