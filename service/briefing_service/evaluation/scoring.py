@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from briefing_service.components.ner_retyper import COARSE
+
 # Function words dropped from both headline and slug before ROUGE-1: slugs keep some and drop others
 # ("Let-s-not-fly"), so they would only add noise. "s" is the remnant of an apostrophe ("Clinton-s").
 STOPWORDS = frozenset(
@@ -58,19 +60,7 @@ def anchor_lines(text: str) -> str:
 
 
 # OntoNotes -> CoNLL-2003 (the mapping the issue fixes); labels not listed are dropped.
-ONTONOTES_TO_CONLL = {
-    "PERSON": "PER",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "MISC",
-    "EVENT": "MISC",
-    "PRODUCT": "MISC",
-    "WORK_OF_ART": "MISC",
-    "LAW": "MISC",
-    "LANGUAGE": "MISC",
-}
+ONTONOTES_TO_CONLL = COARSE  # the same table the NER re-typer is trained with
 
 
 def seqeval_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
