@@ -229,9 +229,9 @@ def print_table(f: dict[str, Any]) -> None:
     print(f"\nBriefing bench — {f['machine']}; {f['articles']} articles{' (QUICK)' if f['quick'] else ''}\n")
     print(f"{'what':<28}{'articles/s':>11}{'x model-bound':>15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     print(f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}")
-    print(
-        f"{'  encoder fp32 / int8':<28}{f['model_bound_fp32_aps']:>11.2f}{f['model_bound_int8_aps']:>15.2f}"
-    )
+    for name in ("fp32", "int8"):
+        aps = f[f"model_bound_{name}_aps"]
+        print(f"{'  ' + name + ' encoder':<28}{aps:>11.2f}{aps / mb:>15.2f}")
     print(
         f"{'  stages back to back':<28}{f['model_bound_serial_aps']:>11.2f}{f['model_bound_serial_aps'] / mb:>15.2f}"
     )
