@@ -72,6 +72,9 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from briefing_service.runtime import tune_interpreter
+
+    tune_interpreter()  # as the server does: the pipeline's overlapped stages need the short switch interval
     results = run(args)
     if results is None:
         return 0
