@@ -24,6 +24,13 @@ _UI_LEAD = ("scroll", "click", "watch", "read")
 _DATELINE = re.compile(
     r"^(?:[A-ZÀ-Þ][\w.'’-]*(?:,?\s+[A-ZÀ-Þ][\w.'’-]*){0,4}\s*)?\((?:CNN|AP|Reuters|AFP)\)\s*(?:[—–-]{1,2}\s*)?"
 )
+# The newspaper form, only before the article's first sentence: a place in capitals, an optional country or
+# state and agency, then a dash: "HOBART — ", "SAN FRANCISCO – ", "MÁLAGA, Spain (Iberia Press Service) —".
+_CAPS_WORD = r"[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+"
+_PLACE_DATELINE = re.compile(
+    rf"^{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,3}}(?:,\s+[A-ZÀ-Þ][\w.'’-]*(?:\s+[A-ZÀ-Þ][\w.'’-]*){{0,2}})?"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*(?:[—–]|--|\s-)(?:\s+|$)"
+)
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _MAX_KICKER_TOKENS = 6
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "EVENT", "PRODUCT"})
@@ -126,8 +133,13 @@ def split_sentence(span: Span) -> list[Span]:
     return [p for p in pieces if any(t.is_alpha or t.like_num for t in p)]
 
 
-def dateline_length(text: str) -> int:
+def dateline_length(text: str, first: bool = False) -> int:
     """Characters of a leading wire dateline to skip ("Washington (CNN)This week ..." -> 16), else 0.
-    Nothing is skipped when no sentence would be left."""
+    ``first``: ``text`` opens the article, where a place dateline ("HOBART — ") is looked for too; a text
+    that is nothing but a dateline then gives its whole length. Elsewhere nothing is skipped when no sentence
+    would be left."""
     m = _DATELINE.match(text)
-    return m.end() if m and text[m.end() :].strip() else 0
+    if m and text[m.end() :].strip():
+        return m.end()
+    place = _PLACE_DATELINE.match(text) if first else None
+    return place.end() if place else 0

@@ -119,7 +119,10 @@ class _Clause:
 
 
 def _subject(tok: Token) -> Token | None:
-    return next((c for c in tok.children if c.dep_ in _SUBJ), None)
+    """The subject nearest the verb: where the small model also hangs a dateline on the verb as a subject
+    ("HOBART — Labour won ...": HOBART and Labour both nsubj), the real one is the closer."""
+    subjects = [c for c in tok.children if c.dep_ in _SUBJ]
+    return min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
 
 
 def _render(clause: _Clause, headline_style: bool = True, upto: int | None = None) -> str:

@@ -78,11 +78,15 @@ def sentences_of(blocks: Sequence[ParsedBlock]) -> list[Sentence]:
         for sent in (piece for s in block.doc.sents for piece in split_sentence(s)):
             raw = sent.text
             lead = len(raw) - len(raw.lstrip())
-            lead += dateline_length(raw[lead:])
+            lead += dateline_length(raw[lead:], first=not out)
             stripped = raw[lead:].strip()
             if not stripped:
-                continue
+                continue  # blank, or a dateline on a line of its own
             start = block.offset + sent.start_char + lead
+            if lead:
+                # The headline compresses the span's parse: it must not see the dateline either. Where the
+                # cut falls inside a token ("CNN)They"), the span keeps it.
+                sent = sent.doc.char_span(sent.start_char + lead, sent.end_char) or sent
             out.append(
                 Sentence(
                     span=sent,
