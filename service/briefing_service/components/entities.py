@@ -16,7 +16,7 @@ from typing import Literal
 
 from spacy.tokens import Span
 
-from briefing_service.components.ner_retyper import MISSED, Retyper, candidates, default_retyper
+from briefing_service.components.ner_retyper import NAME_LABELS, Retyper, candidates, default_retyper, tagged
 from briefing_service.components.ner_rules import keeps_leading_the, leading_place, place_names, relabel
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity, Mention
@@ -147,26 +147,22 @@ def _key(s: str) -> str:
 
 def typed_spans(blocks: Sequence[ParsedBlock], retyper: Retyper | None) -> list[list[tuple[Span, str]]]:
     """Per block, the spans read as mentions with their labels, in order: spaCy's entities re-typed (or
-    dropped) by the trained re-typer, plus the capitalised runs spaCy missed that it accepts."""
+    dropped, or grown over a first name spaCy left out) by the trained re-typer, plus the capitalised runs
+    spaCy missed that it accepts."""
     if retyper is None:
         return [[(ent, ent.label_) for ent in block.doc.ents] for block in blocks]
-    cands = candidates(block.doc for block in blocks)
-    decided: dict[tuple[int, int, int], str | None] = {}
-    added: dict[int, list[tuple[Span, str]]] = defaultdict(list)
+    cands = candidates((block.doc for block in blocks), titles=retyper.titles)
+    judged: dict[int, list[tuple[Span, str]]] = defaultdict(list)
     for cand, label in zip(cands, retyper.retype(cands), strict=True):
-        span = cand.span
-        if cand.label != MISSED:
-            decided[(id(span.doc), span.start, span.end)] = label
-        elif label is not None:
-            added[id(span.doc)].append((span, label))
+        if label is not None:
+            judged[id(cand.span.doc)].append((cand.span, label))
     out: list[list[tuple[Span, str]]] = []
     for block in blocks:
         doc = block.doc
-        spans = list(added.get(id(doc), ()))
-        for ent in doc.ents:
-            label = decided.get((id(doc), ent.start, ent.end), ent.label_)
-            if label is not None:
-                spans.append((ent, label))
+        if tagged(doc):  # the names were all judged; values (DATE, MONEY, …) pass through
+            spans = judged.get(id(doc), []) + [(e, e.label_) for e in doc.ents if e.label_ not in NAME_LABELS]
+        else:
+            spans = [(ent, ent.label_) for ent in doc.ents]
         spans.sort(key=lambda sl: sl[0].start)
         out.append(spans)
     return out

@@ -115,10 +115,15 @@ def missed_runs(doc: Doc, shouting: bool | None = None, ents: Sequence[Span] | N
     n = len(doc)
     taken = [False] * (n + 2)  # token k is cell k + 1; one spare cell each side for "touches"
     names: list[bool] = [False] * (n + 2)  # touching a name (not a number: "Bolton 2") disqualifies a run
+    # A capitalised word right after a measure is its unit ("31 degrees Celsius"), not a name; a plain
+    # count before a name ("Bolton 2 Leeds 1") is not a measure, so only QUANTITY counts here.
+    measure: list[bool] = [False] * (n + 2)
     for ent in doc.ents if ents is None else ents:
         taken[ent.start + 1 : ent.end + 1] = [True] * len(ent)
         if ent.label_ in NAME_LABELS:
             names[ent.start + 1 : ent.end + 1] = [True] * len(ent)
+        elif ent.label_ == "QUANTITY":
+            measure[ent.start + 1 : ent.end + 1] = [True] * len(ent)
     caps = [t.is_alpha and t.text[:1].isupper() for t in doc]
     runs: list[Span] = []
     i = 0
@@ -127,6 +132,12 @@ def missed_runs(doc: Doc, shouting: bool | None = None, ents: Sequence[Span] | N
             i += 1
             continue
         tok = doc[i]
+        if i == 0:  # a dateline spaCy left untagged (and tagged as an adjective): "OSTERVALE — …"
+            j = next((k for k in range(n) if taken[k + 1] or not caps[k]), n)
+            if dateline(doc[0:j]):
+                runs.append(doc[0:j])
+                i = j
+                continue
         if tok.pos_ not in (("PROPN",) if tok.is_sent_start else ("PROPN", "ADJ", "NOUN")):
             i += 1
             continue
@@ -136,16 +147,26 @@ def missed_runs(doc: Doc, shouting: bool | None = None, ents: Sequence[Span] | N
         # One capitalised word opening a sentence and followed by a lowercase word is usually a title or a
         # common noun ("Deputy governor …"); one followed by a score or nothing ("Bolton 3") is a name.
         opener = tok.is_sent_start and j == i + 1 and j < n and doc[j].is_lower and doc[j].is_alpha
-        if not names[i] and not names[j + 1] and not opener:
+        if not names[i] and not names[j + 1] and not opener and not measure[i]:
             runs.append(doc[i:j])
         i = j
     return runs
 
 
+def core(span: Span) -> Span:
+    """The span without a trailing possessive ("Claire Donnelly's" → "Claire Donnelly"). CoNLL is
+    tokenised with the possessive outside every name, so the model never saw a name ending in "'s": its
+    shape, suffix and last-word features would describe the clitic instead of the name."""
+    end = span.end
+    while end - span.start > 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return span.doc[span.start : end]
+
+
 def _features(
     cand: Candidate, info: _Line, doc_labels: dict[str, Counter[str]], doc_counts: Counter[str]
 ) -> list[str]:
-    span, label = cand.span, cand.label
+    span, label = core(cand.span), cand.label
     doc = span.doc
     words = [t.text for t in span]
     low = span.text.lower()
@@ -197,7 +218,22 @@ def _features(
     return f
 
 
-def candidates(docs: Iterable[Doc], recall: bool = True) -> list[Candidate]:
+def _with_first_names(doc: Doc, ent: Span, titles: frozenset[str]) -> Span:
+    """A one-word entity grown leftwards over the capitalised proper noun spaCy left out ("striker Emeka
+    [Nwosu]"): the small model often tags only the surname of an unfamiliar name. A name already two words
+    long keeps its start ("Englishman [Callum Reid]"); never over a sentence opener, a word in another
+    entity, or a title ("Governor [Marsh]": CoNLL keeps titles outside names)."""
+    if len(ent) != 1 or ent.start == 0:
+        return ent
+    first = doc[ent.start - 1]  # one word only: a first name, not a run of capitalised words
+    if first.ent_iob_ != "O" or first.pos_ != "PROPN" or first.is_sent_start or not _name_word(first.text):
+        return ent
+    return ent if first.text.lower() in titles else doc[ent.start - 1 : ent.end]
+
+
+def candidates(
+    docs: Iterable[Doc], recall: bool = True, titles: frozenset[str] = frozenset()
+) -> list[Candidate]:
     """The spans to judge. A doc without a tagged parse (entities set by hand on a tokenizer-only doc) has
     none of the features the model was trained on, so its labels are kept as they are."""
     out: list[Candidate] = []
@@ -206,7 +242,11 @@ def candidates(docs: Iterable[Doc], recall: bool = True) -> list[Candidate]:
             continue
         line = _Line.of(doc)
         ents = doc.ents  # a fresh tuple of Spans on each access
-        out.extend(Candidate(e, e.label_, line) for e in ents if e.label_ in NAME_LABELS)
+        out.extend(
+            Candidate(_with_first_names(doc, e, titles), e.label_, line)
+            for e in ents
+            if e.label_ in NAME_LABELS
+        )
         if recall:
             out.extend(Candidate(s, MISSED, line) for s in missed_runs(doc, line.shouting, ents))
     return out
@@ -217,7 +257,7 @@ def document_features(cands: Sequence[Candidate]) -> list[list[str]]:
     doc_labels: dict[str, Counter[str]] = defaultdict(Counter)
     doc_counts: Counter[str] = Counter()
     for c in cands:
-        low = c.span.text.lower()
+        low = core(c.span).text.lower()
         doc_counts[low] += 1
         doc_labels[low][c.label] += 1
     return [_features(c, c.line, doc_labels, doc_counts) for c in cands]
@@ -234,6 +274,9 @@ class Retyper:
     # How much likelier the new class must be than spaCy's own for its label to change: CoNLL is one
     # newswire of 1996, so away from it spaCy's reading is kept unless the model is clearly surer.
     margin: float = 0.0
+    # Capitalised words that CoNLL train writes just before a person's name and outside it ("Premier",
+    # "Governor"): a title, never a name on its own (``ner_train.title_words``).
+    titles: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = WEIGHTS) -> Retyper:
@@ -247,6 +290,7 @@ class Retyper:
                 drop_threshold=float(z["drop_threshold"]),
                 add_threshold=float(z["add_threshold"]),
                 margin=float(z["margin"]) if "margin" in z else 0.0,
+                titles=frozenset(str(t) for t in z["titles"]) if "titles" in z else frozenset(),
             )
 
     def probabilities(self, feature_lists: Sequence[Sequence[str]]) -> np.ndarray:
@@ -268,15 +312,70 @@ class Retyper:
         out: list[str | None] = []
         for cand, p in zip(cands, probs, strict=True):
             best = int(np.argmax(np.where(np.arange(len(p)) == o, -1.0, p)))
-            if cand.label == MISSED:
-                out.append(fine_label(self.classes[best], cand) if 1.0 - p[o] >= self.add_threshold else None)
+            if dateline(cand.span):
+                out.append("GPE")
+            elif cand.label == MISSED:
+                keep = 1.0 - p[o] >= self.add_threshold and not self.is_title(cand.span)
+                out.append(fine_label(self.classes[best], cand) if keep else None)
             elif p[o] >= self.drop_threshold:
                 out.append(None)
             elif p[best] - p[self.classes.index(COARSE[cand.label])] < self.margin:
                 out.append(cand.label)
             else:
                 out.append(fine_label(self.classes[best], cand))
-        return out
+        return surnames_consistent(cands, out)
+
+    def is_title(self, span: Span) -> bool:
+        """A lone capitalised title word ("the Governor"): CoNLL writes titles outside the names they precede."""
+        return len(span) == 1 and span.text.lower() in self.titles
+
+
+_DASHES = frozenset({"—", "–", "--", "-"})
+
+
+def dateline(span: Span) -> bool:
+    """An all-caps name opening a block and followed by a dash, or by a comma and a short place/agency
+    part then a dash ("DENVER —", "MÁLAGA, Spain (Agency) —"): the news dateline, which names the place
+    the story was filed from. CoNLL's datelines ("LONDON 1996-08-30") are followed by the date, not this."""
+    doc = span.doc
+    if span.start != 0 or not any(ch.isalpha() for ch in span.text) or not span.text.isupper():
+        return False
+    for tok in doc[span.end : span.end + 12]:
+        if tok.text in _DASHES:
+            return True
+        if tok.text == ",":
+            continue
+        if tok.is_lower or tok.like_num:  # "IBM, the computer maker, …" is a sentence, not a dateline
+            return False
+        if tok.is_sent_start:
+            return False
+    return False
+
+
+def _name_word(word: str) -> bool:
+    """Capitalised and not all caps: how a person's name is written ("AS Monaco" is not a person)."""
+    return word.isalpha() and word[:1].isupper() and not word.isupper()
+
+
+def surnames_consistent(cands: Sequence[Candidate], labels: list[str | None]) -> list[str | None]:
+    """Document-level consistency for person names: a two- or three-word name ending in a word the
+    document uses on its own as a PERSON ("Donnelly said …") is that person's full name ("Claire
+    Donnelly's party"), whatever its own mention looked like."""
+    surnames = {
+        core(c.span).text
+        for c, lab in zip(cands, labels, strict=True)
+        if lab == "PERSON" and len(core(c.span)) == 1
+    }
+    if not surnames:
+        return labels
+    out = list(labels)
+    for k, (c, lab) in enumerate(zip(cands, labels, strict=True)):
+        name = core(c.span)
+        if lab is None or lab == "PERSON" or not 2 <= len(name) <= 3:
+            continue
+        if name[-1].text in surnames and all(_name_word(t.text) for t in name):
+            out[k] = "PERSON"
+    return out
 
 
 def fine_label(coarse: str, cand: Candidate) -> str:
@@ -285,6 +384,10 @@ def fine_label(coarse: str, cand: Candidate) -> str:
         return cand.label
     if coarse == "MISC":
         return "NORP" if len(cand.span) == 1 and _DEMONYM.match(cand.span.text) else "EVENT"
+    if coarse == "LOC" and cand.label == "ORG" and len(core(cand.span)) > 1:
+        # An organisation's name read as a location is its building or site ("University Hospital"):
+        # OntoNotes FAC. CoNLL has one LOC class, so this never changes its score.
+        return "FAC"
     return _DEFAULT_FINE[coarse]
 
 

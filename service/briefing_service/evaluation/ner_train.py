@@ -69,7 +69,9 @@ def gold_label(cand: Candidate, sentence: ConllSentence) -> str:
 
 
 def examples(
-    docs: Sequence[Sequence[ConllSentence]], parsed: Sequence[Sequence[ParsedBlock]]
+    docs: Sequence[Sequence[ConllSentence]],
+    parsed: Sequence[Sequence[ParsedBlock]],
+    titles: frozenset[str] = frozenset(),
 ) -> tuple[list[list[str]], list[str], list[str]]:
     """Feature lists, gold classes and spaCy labels of every candidate, document by document."""
     feats: list[list[str]] = []
@@ -77,14 +79,38 @@ def examples(
     spacy_labels: list[str] = []
     for doc, blocks in zip(docs, parsed, strict=True):
         by_doc = {id(b.doc): sentence for b, sentence in zip(blocks, doc, strict=True)}
-        cands = candidates(b.doc for b in blocks)
+        cands = candidates((b.doc for b in blocks), titles=titles)
         feats.extend(document_features(cands))
         gold.extend(gold_label(c, by_doc[id(c.span.doc)]) for c in cands)
         spacy_labels.extend(c.label for c in cands)
     return feats, gold, spacy_labels
 
 
-def fit(feats: list[list[str]], gold: list[str], c: float) -> Retyper:
+def title_words(docs: Sequence[Sequence[ConllSentence]]) -> frozenset[str]:
+    """Capitalised words written just before a person's name and outside it ("Premier X", "Governor Y"),
+    outside every name nearly everywhere else too (at least 90% of their capitalised uses) and also
+    written in lowercase (common nouns, not a surname the annotators missed): titles. A lone title in a
+    sentence ("meet the Governor") is then never added as a name of its own."""
+    lowercase = {w for doc in docs for s in doc for w in s.tokens if w.isalpha() and w.islower()}
+    before: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
+    for doc in docs:
+        for s in doc:
+            for i in range(1, len(s.tokens)):
+                word = s.tokens[i]
+                if not (word.isalpha() and word[:1].isupper() and word[1:].islower()):
+                    continue
+                low = word.lower()
+                capitalised[low] += 1
+                if s.tags[i] == "O":
+                    outside[low] += 1
+                    if i + 1 < len(s.tokens) and s.tags[i + 1] == "B-PER":
+                        before[low] += 1
+    return frozenset(w for w in before if outside[w] >= 0.9 * capitalised[w] and w in lowercase)
+
+
+def fit(feats: list[list[str]], gold: list[str], c: float, titles: frozenset[str] = frozenset()) -> Retyper:
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -108,6 +134,7 @@ def fit(feats: list[list[str]], gold: list[str], c: float) -> Retyper:
         classes=CLASSES,
         drop_threshold=2.0,
         add_threshold=2.0,
+        titles=titles,
     )
 
 
@@ -122,6 +149,7 @@ def save(retyper: Retyper, path: Path) -> None:
         drop_threshold=np.float64(retyper.drop_threshold),
         add_threshold=np.float64(retyper.add_threshold),
         margin=np.float64(retyper.margin),
+        titles=np.array(sorted(retyper.titles)),
     )
 
 
@@ -148,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     data = {part: load_conll(f) for part, f in files.items()}
     parsed = {part: parse_conll(nlp, docs) for part, docs in data.items()}
     print(f"parsed train/valid/test in {time.perf_counter() - t0:.0f}s")
-    feats, gold, labels = examples(data["train"], parsed["train"])
+    titles = title_words(data["train"])
+    feats, gold, labels = examples(data["train"], parsed["train"], titles)
     spacy_hits = sum(lab != MISSED and COARSE[lab] == g for lab, g in zip(labels, gold, strict=True))
     print(f"train candidates: {len(feats)} ({sum(lab == MISSED for lab in labels)} missed runs); ", end="")
     print(f"classes {dict(Counter(gold))}; spaCy's label right on {spacy_hits}")
@@ -159,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     # Choose on valid only: C with the O class never acted on, then the drop and add thresholds in turn.
     best: tuple[float, Retyper] | None = None
     for c in C_GRID:
-        r = fit(feats, gold, c)
+        r = fit(feats, gold, c, titles)
         f1 = valid_f1(r)
         print(f"  C={c}: valid F1 {f1:.4f} (re-typing only)")
         if best is None or f1 > best[0]:
