@@ -71,3 +71,20 @@ def test_wire_dateline_is_not_part_of_the_first_sentence(nlp: Language) -> None:
     assert text[sents[0].start : sents[0].end] == sents[0].text  # offsets still index the source
     plain = "The council (CNN) met on Monday to vote on the budget."
     assert sentences_of([ParsedBlock(doc=nlp(plain), offset=0)])[0].text == plain
+
+
+def test_place_dateline_is_cut_from_the_first_sentence_and_its_parse(nlp: Language) -> None:
+    text = "PORT ELLIS — The Harbour Board voted on Monday to close the old ferry pier. It will reopen in May."
+    sents = sentences_of([ParsedBlock(doc=nlp(text), offset=0)])
+    assert sents[0].text == "The Harbour Board voted on Monday to close the old ferry pier."
+    assert text[sents[0].start : sents[0].end] == sents[0].text
+    assert sents[0].span.text == sents[0].text  # the headline compresses the span: no dateline in it
+    # A dateline on a line of its own is not a sentence (it was a key point of a bundled article).
+    blocks = [
+        ParsedBlock(doc=nlp("VALMORA, Lumora (Coastal Press Service) —"), offset=0),
+        ParsedBlock(doc=nlp("Storms closed the coastal road on Sunday."), offset=42),
+    ]
+    assert [s.text for s in sentences_of(blocks)] == ["Storms closed the coastal road on Sunday."]
+    # Only the article's opening: later a capitalised word and a dash are the sentence's own.
+    later = "The vote was close. NASA — the agency said — will help."
+    assert [s.text for s in sentences_of([ParsedBlock(doc=nlp(later), offset=0)])][1].startswith("NASA")

@@ -106,3 +106,17 @@ def test_comparative_keeps_its_more(nlp: Language) -> None:
     out = choose_headline(s, 14, lead=s)
     assert len(out.split()) <= 14
     assert "than" not in out or "more powerful than" in out
+
+
+def test_dateline_parsed_as_a_subject_does_not_block_the_lead(nlp: Language) -> None:
+    from briefing_service.components.segmenter import ParsedBlock, sentences_of
+
+    text = (
+        "HOBART — Mara Quill's Island Greens won the most seats in Saturday's snap election for the state's "
+        "parliament, ending eight years of government by the Harbour Coalition."
+    )
+    sents = sentences_of([ParsedBlock(doc=nlp(text), offset=0)])
+    headline = choose_headline([s.span for s in sents], 14, lead=[s.span for s in sents])
+    assert "HOBART" not in headline
+    assert headline.startswith("Mara Quill's Island Greens won")
+    assert len(headline.split()) <= 14
