@@ -152,8 +152,13 @@ class Pipeline:
         )
 
     def warm_up(self) -> None:
-        """One real call so the first request does not pay for lazy initialisation."""
+        """Real calls so the first request does not pay for lazy initialisation, and memory measured after
+        warm-up is the steady state: the HTML call makes trafilatura build, once, jusText's stop-word set of
+        every language (~27 MiB of Python strings, ~300 ms), which it otherwise does on the first HTML page a
+        client sends — the one-time step `make chaos` saw after its hostile rounds (README "Reliability")."""
         self.summarize(Article(text=WARM_UP_TEXT, id="warm-up"), SummaryOptions())
+        page = f"<html><body><p>{WARM_UP_TEXT}</p></body></html>"
+        self.summarize(Article(text=page, id="warm-up-html", content_type=ContentType.HTML), SummaryOptions())
 
     def summarize(self, article: Article, options: SummaryOptions) -> Summary:
         result = self.summarize_batch([(article, options)])[0]
