@@ -74,7 +74,9 @@ def test_wire_dateline_is_not_part_of_the_first_sentence(nlp: Language) -> None:
 
 
 def test_place_dateline_is_cut_from_the_first_sentence_and_its_parse(nlp: Language) -> None:
-    text = "PORT ELLIS — The Harbour Board voted on Monday to close the old ferry pier. It will reopen in May."
+    text = (
+        "PORT ELLIS — The Harbour Board voted on Monday to close the old ferry pier. It will reopen in May."
+    )
     sents = sentences_of([ParsedBlock(doc=nlp(text), offset=0)])
     assert sents[0].text == "The Harbour Board voted on Monday to close the old ferry pier."
     assert text[sents[0].start : sents[0].end] == sents[0].text
