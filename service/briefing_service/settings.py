@@ -43,6 +43,10 @@ class Settings:
     max_queue: int = 256  # articles waiting for the inference worker
     max_batch: int = 16  # articles per inference batch
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
+    # Chunks an extractive batch is cut into so spaCy (one chunk) and the encoder (the previous one) run at
+    # once; 1 runs the two stages back to back, each with both cores (torch) or one (spaCy). Which is faster
+    # depends on the host: README "Performance".
+    overlap_chunks: int = 1
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
     # Dynamic int8 MiniLM: off — its embeddings depend on the rest of the batch (one activation scale per
     # batch), so an article's key points would change with the traffic around it (README "Performance").
@@ -106,6 +110,7 @@ class Settings:
             "max_concurrent_calls",
             "max_queue",
             "max_batch",
+            "overlap_chunks",
             "max_stream_articles",
             "stream_window",
             "briefing_max_articles",

@@ -161,6 +161,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             settings.summarizer_model,
             max_article_chars=settings.max_article_chars,
             int8_encoder=settings.int8_encoder,
+            overlap_chunks=settings.overlap_chunks,
         )
         pipeline.warm_up()
         return CachingSummarizer(pipeline, settings.cache_entries)

@@ -113,7 +113,7 @@ class Pipeline:
         *,
         max_article_chars: int = 200_000,
         weights: RankerWeights | None = None,
-        overlap_chunks: int = 4,
+        overlap_chunks: int = 1,
     ) -> None:
         self.nlp = nlp
         self.encoder = encoder
@@ -137,7 +137,12 @@ class Pipeline:
 
     @classmethod
     def load(
-        cls, summarizer_model: str = "", *, max_article_chars: int = 200_000, int8_encoder: bool = False
+        cls,
+        summarizer_model: str = "",
+        *,
+        max_article_chars: int = 200_000,
+        int8_encoder: bool = False,
+        overlap_chunks: int = 1,
     ) -> Pipeline:
         """Load the embedded models (and a seq2seq checkpoint when one is named)."""
         from briefing_service.components.encoder import MiniLMEncoder
@@ -148,7 +153,11 @@ class Pipeline:
 
             seq2seq = Seq2SeqSummarizer(summarizer_model)
         return cls(
-            load_spacy(), MiniLMEncoder(int8=int8_encoder), seq2seq, max_article_chars=max_article_chars
+            load_spacy(),
+            MiniLMEncoder(int8=int8_encoder),
+            seq2seq,
+            max_article_chars=max_article_chars,
+            overlap_chunks=overlap_chunks,
         )
 
     def warm_up(self) -> None:
