@@ -120,3 +120,21 @@ def test_dateline_parsed_as_a_subject_does_not_block_the_lead(nlp: Language) -> 
     assert "HOBART" not in headline
     assert headline.startswith("Mara Quill's Island Greens won")
     assert len(headline.split()) <= 14
+
+
+def test_partitive_keeps_its_of_phrase(nlp: Language) -> None:
+    """ "over an average" or "win 16" alone says nothing: the "of" phrase of a number or a partitive noun is
+    never offered for deletion (a bundled article's headline ended "... in 31 countries over an average"),
+    while an ordinary noun's "of" phrase still is."""
+    from briefing_service.components import headline as h
+
+    text = (
+        "The drug was tested in 6,400 patients over an average of 26 months before the board approved "
+        "the acquisition of the startup and 16 of the seats."
+    )
+    sent = list(nlp(text).sents)[0]
+    clause = h._find_clause(sent)
+    deletable = {(t.text, t.head.text) for level in h._optional_levels(clause) for t in level}
+    assert ("of", "average") not in deletable
+    assert ("of", "16") not in deletable
+    assert ("of", "acquisition") in deletable

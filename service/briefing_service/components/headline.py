@@ -26,6 +26,7 @@ from briefing_service.components.headline_text import (
     _MAX_FALLBACK_TOKENS,
     _MIN_WORDS,
     _OPEN_Q,
+    _PARTITIVE,
     _PRONOUNS,
     _REPORTING,
     _SEPARATORS,
@@ -200,8 +201,11 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
         elif dep == "relcl" and head.dep_ in ("nsubj", "nsubjpass"):
             levels[1].append(t)  # describes the subject; the news is in the main predicate
         elif dep == "prep" and head.pos_ in ("NOUN", "PROPN", "ADJ", "PRON", "NUM"):
-            # "in conjunction with", "in front of": the inner PP completes a fixed multiword preposition.
-            if not (head.dep_ == "pobj" and head.lemma_.lower() in _FIXED_PP):
+            # "in conjunction with", "in front of": the inner PP completes a fixed multiword preposition;
+            # "16 of the 35 seats", "an average of 26 months": without it the number or noun says nothing.
+            fixed = head.dep_ == "pobj" and head.lemma_.lower() in _FIXED_PP
+            partitive = t.lower_ == "of" and (head.pos_ == "NUM" or head.lemma_.lower() in _PARTITIVE)
+            if not (fixed or partitive):
                 levels[1].append(t)
         elif dep in ("acl", "relcl"):
             levels[2].append(t)  # "the man who will present ...": often the only content of the object

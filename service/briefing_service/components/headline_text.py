@@ -42,6 +42,11 @@ _FIXED_PP = _words(
     "conjunction addition front charge response spite terms light wake place accordance favour favor "
     "behalf lieu view regard respect contrast comparison relation search advance part touch"
 )
+# Nouns that mean nothing without their "of" phrase: "an average of 26 months", "the majority of voters".
+_PARTITIVE = _words(
+    "average total number majority minority share proportion percentage rate range series handful lot "
+    "couple dozen half third quarter rest part most some all none each one two three four five"
+)
 _INSTITUTION = _words(
     "company government ministry agency firm department court group party council board bank union "
     "organisation organization committee administration police military army"
