@@ -132,7 +132,7 @@ def test_partitive_keeps_its_of_phrase(nlp: Language) -> None:
         "The drug was tested in 6,400 patients over an average of 26 months before the board approved "
         "the acquisition of the startup and 16 of the seats."
     )
-    sent = list(nlp(text).sents)[0]
+    sent = next(iter(nlp(text).sents))
     clause = h._find_clause(sent)
     deletable = {(t.text, t.head.text) for level in h._optional_levels(clause) for t in level}
     assert ("of", "average") not in deletable
