@@ -36,3 +36,6 @@ def test_settings_are_frozen_and_validated() -> None:
         settings.port = 1  # type: ignore[misc]
     with pytest.raises(ValueError, match="max_receive_message_bytes"):
         Settings.from_args(["--max-article-chars", "100000000"], {})
+    with pytest.raises(ValueError, match=r"^overlap_chunks is 0; must be >= 1$"):
+        Settings.from_args(["--overlap-chunks", "0"], {})
+    assert Settings.from_args(["--overlap-chunks", "4"], {}).overlap_chunks == 4
