@@ -141,5 +141,11 @@ def dateline_length(text: str, first: bool = False) -> int:
     m = _DATELINE.match(text)
     if m and text[m.end() :].strip():
         return m.end()
-    place = _PLACE_DATELINE.match(text) if first else None
+    return place_dateline_end(text) if first else 0
+
+
+def place_dateline_end(text: str) -> int:
+    """Characters of a newspaper dateline opening ``text`` ("HOBART — ", "MÁLAGA, Spain (Agency) —"), else 0.
+    The segmenter cuts it from the first sentence; the NER re-typer types its place GPE."""
+    place = _PLACE_DATELINE.match(text)
     return place.end() if place else 0

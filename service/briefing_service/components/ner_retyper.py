@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from briefing_service.components.boundaries import place_dateline_end
 from briefing_service.components.segmenter import _shouting
 
 WEIGHTS = Path(__file__).with_name("ner_retyper.npz")
@@ -330,26 +331,13 @@ class Retyper:
         return len(span) == 1 and span.text.lower() in self.titles
 
 
-_DASHES = frozenset({"—", "–", "--", "-"})
-
-
 def dateline(span: Span) -> bool:
-    """An all-caps name opening a block and followed by a dash, or by a comma and a short place/agency
-    part then a dash ("DENVER —", "MÁLAGA, Spain (Agency) —"): the news dateline, which names the place
-    the story was filed from. CoNLL's datelines ("LONDON 1996-08-30") are followed by the date, not this."""
-    doc = span.doc
+    """An all-caps name inside the newspaper dateline that opens its block ("DENVER —", "MÁLAGA, Spain
+    (Agency) —"; the segmenter's pattern, boundaries.place_dateline_end): the place the story was filed
+    from. CoNLL's datelines ("LONDON 1996-08-30") are followed by the date, not a dash."""
     if span.start != 0 or not any(ch.isalpha() for ch in span.text) or not span.text.isupper():
         return False
-    for tok in doc[span.end : span.end + 12]:
-        if tok.text in _DASHES:
-            return True
-        if tok.text == ",":
-            continue
-        if tok.is_lower or tok.like_num:  # "IBM, the computer maker, …" is a sentence, not a dateline
-            return False
-        if tok.is_sent_start:
-            return False
-    return False
+    return span.end_char <= place_dateline_end(span.doc.text)
 
 
 def _name_word(word: str) -> bool:

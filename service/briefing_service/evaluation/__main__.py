@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from briefing_service.runtime import tune_interpreter
 
-    tune_interpreter()  # as the server does: the pipeline's overlapped stages need the short switch interval
+    tune_interpreter()  # as the server does, so the pipeline runs under the same GIL switch interval
     results = run(args)
     if results is None:
         return 0
