@@ -48,7 +48,9 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
     ) -> None:
         self._batcher = batcher
         self._model_info = model_info  # None until the models are loaded
-        self._stream_window = stream_window
+        # A stream's own read-ahead must never overflow the queue (its later articles would be refused with
+        # RESOURCE_EXHAUSTED by its earlier ones): read ahead at most as many articles as the queue holds.
+        self._stream_window = max(1, min(stream_window, batcher.max_queue))
         self._max_stream = max_stream
         self._briefing_limits = briefing_limits or BriefingLimits()
 
