@@ -2,8 +2,8 @@
 
 Figures (all from the same run, so ratios are comparable on a noisy machine):
 - model-bound: the pipeline in-process, no gRPC, batches of 16 back to back, with the server's default settings
-  — the limit (also with the int8 encoder, and with the other schedule of the spaCy and encoder stages:
-  overlapped in chunks or back to back);
+  — the limit (also with each encoder precision: fp32, bf16, int8; and with the other schedule of the spaCy
+  and encoder stages: overlapped in chunks or back to back);
 - naive: per-article calls, the stock fp32 MiniLM called once per sentence, spaCy called per paragraph;
 - service: through gRPC at concurrency 1, 4, 8, 16 (bounded grpc.aio load generator on loopback);
 - cold start (process start to health SERVING) and the server's peak RSS;
@@ -56,8 +56,8 @@ def _batched_aps(pipeline: Any, items: list[Any]) -> float:
     return len(items) / (time.perf_counter() - start)
 
 
-def bench_in_process(articles: list[str]) -> dict[str, float]:
-    from briefing_service.components.encoder import MiniLMEncoder
+def bench_in_process(articles: list[str]) -> dict[str, Any]:
+    from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.runtime import tune_interpreter
@@ -66,24 +66,20 @@ def bench_in_process(articles: list[str]) -> dict[str, float]:
     tune_interpreter()  # what the server does at startup
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
     defaults = Settings()
-    int8_default, chunks = defaults.int8_encoder, defaults.overlap_chunks
+    default, chunks = resolve_precision(defaults.encoder_precision), defaults.overlap_chunks
     other_chunks = 4 if chunks == 1 else 1  # the other stage schedule, to show what the default is worth
-    pipeline = Pipeline.load(int8_encoder=int8_default, overlap_chunks=chunks)
-    other_encoder = MiniLMEncoder(int8=not int8_default)
-    fp32 = other_encoder if int8_default else pipeline.encoder
-    figures = {
-        "int8" if int8_default else "fp32": _batched_aps(pipeline, items),
-        "fp32" if int8_default else "int8": _batched_aps(
-            Pipeline(pipeline.nlp, other_encoder, overlap_chunks=chunks), items
-        ),
-        "other": _batched_aps(Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=other_chunks), items),
-    }
-    model_bound = figures["int8" if int8_default else "fp32"]
-    int8 = pipeline if int8_default else Pipeline(pipeline.nlp, other_encoder, overlap_chunks=chunks)
-    fp32_pipeline = Pipeline(pipeline.nlp, fp32, overlap_chunks=chunks)
+    pipeline = Pipeline.load(encoder_precision=default, overlap_chunks=chunks)
+    pipelines = {default: pipeline}
+    for precision in ("fp32", "bf16", "int8"):
+        if precision not in pipelines:
+            encoder = MiniLMEncoder(precision=precision)
+            pipelines[precision] = Pipeline(pipeline.nlp, encoder, overlap_chunks=chunks)
+    figures = {f"model_bound_{p}_aps": _batched_aps(pipelines[p], items) for p in ("fp32", "bf16", "int8")}
+    other = _batched_aps(Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=other_chunks), items)
+    model_bound = figures[f"model_bound_{default}_aps"]
 
     # Naive: the stock fp32 MiniLM called once per sentence, one article per call, no overlap.
-    naive = Pipeline(pipeline.nlp, OneByOneEncoder(fp32), overlap_chunks=1)
+    naive = Pipeline(pipeline.nlp, OneByOneEncoder(pipelines["fp32"].encoder), overlap_chunks=1)
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
     for article, options in sample[:4]:  # warm, as above
         naive.summarize(article, options)
@@ -92,15 +88,14 @@ def bench_in_process(articles: list[str]) -> dict[str, float]:
         naive.summarize(article, options)
     naive_aps = len(sample) / (time.perf_counter() - start)
     return {
+        "encoder_precision": default,
         "model_bound_aps": model_bound,
-        "model_bound_fp32_aps": figures["fp32"],
-        "model_bound_int8_aps": figures["int8"],
-        "model_bound_serial_aps": model_bound if chunks == 1 else figures["other"],
-        "model_bound_overlapped_aps": figures["other"] if chunks == 1 else model_bound,
+        **figures,
+        "model_bound_serial_aps": model_bound if chunks == 1 else other,
+        "model_bound_overlapped_aps": other if chunks == 1 else model_bound,
         "naive_aps": naive_aps,
         # Articles (of the sample) whose key points change when summarized alone instead of in a batch of 16.
-        "batch_dependent_fp32": _batch_dependent(fp32_pipeline, sample),
-        "batch_dependent_int8": _batch_dependent(int8, sample),
+        "batch_dependent": {p: _batch_dependent(pipelines[p], sample) for p in ("fp32", "bf16", "int8")},
         "batch_dependence_sample": len(sample),
     }
 
@@ -233,8 +228,10 @@ def print_table(f: dict[str, Any]) -> None:
     mb = f["model_bound_aps"]
     print(f"\nBriefing bench — {f['machine']}; {f['articles']} articles{' (QUICK)' if f['quick'] else ''}\n")
     print(f"{'what':<28}{'articles/s':>11}{'x model-bound':>15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-    print(f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}")
-    for name in ("fp32", "int8"):
+    print(
+        f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}   default: {f['encoder_precision']} encoder"
+    )
+    for name in ("fp32", "bf16", "int8"):
         aps = f[f"model_bound_{name}_aps"]
         print(f"{'  ' + name + ' encoder':<28}{aps:>11.2f}{aps / mb:>15.2f}")
     for key, label in (("serial", "stages back to back"), ("overlapped", "stages overlapped")):
@@ -252,9 +249,9 @@ def print_table(f: dict[str, Any]) -> None:
             f"\nservice c=8 / naive: {s8['aps'] / f['naive_aps']:.2f}x;  p99/p50 at c=8: {s8['p99_ms'] / s8['p50_ms']:.2f}"
         )
     print(f"cold start: {f['cold_start_s']:.1f} s;  server peak RSS: {f['peak_rss_mb']:.0f} MB")
+    changed = ", ".join(f"{p} {n}" for p, n in f["batch_dependent"].items())
     print(
-        f"key points that change alone vs in a batch of 16: fp32 {f['batch_dependent_fp32']}, "
-        f"int8 {f['batch_dependent_int8']} of {f['batch_dependence_sample']} articles"
+        f"key points that change alone vs in a batch of 16: {changed} of {f['batch_dependence_sample']} articles"
     )
     for name, s in f["seq2seq"].items():
         print(

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,16 +31,25 @@ def load_articles(limit: int) -> list[str]:
 
 
 class OneByOneEncoder:
-    """What a user writes without this project: one sentence per model call."""
+    """What a user writes without this project: the stock fp32 checkpoint, one sentence per model call (no
+    padding), mean pooling as sentence-transformers does. ``fp32`` is an fp32 MiniLMEncoder, for its loaded
+    tokenizer and model."""
 
-    def __init__(self, inner: object) -> None:
-        self.inner = inner
-        self.name = inner.name  # type: ignore[attr-defined]
-        self.version = inner.version  # type: ignore[attr-defined]
+    def __init__(self, fp32: Any) -> None:
+        assert fp32.precision == "fp32"
+        self.tokenizer, self.model = fp32.tokenizer, fp32.model
+        self.name, self.version = fp32.name, fp32.version
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        rows = [self.inner.encode([s]) for s in sentences]  # type: ignore[attr-defined]
-        return np.concatenate(rows) if rows else self.inner.encode([])  # type: ignore[attr-defined]
+        import torch
+
+        rows = []
+        with torch.inference_mode():
+            for sentence in sentences:
+                batch = self.tokenizer([sentence], truncation=True, max_length=256, return_tensors="pt")
+                hidden = self.model(**batch).last_hidden_state
+                rows.append(torch.nn.functional.normalize(hidden.mean(dim=1), dim=1).numpy())
+        return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
 
 @dataclass

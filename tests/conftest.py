@@ -57,5 +57,7 @@ def nlp() -> object:
 def pipeline(nlp: object) -> object:
     from briefing_service.components.encoder import MiniLMEncoder
     from briefing_service.pipeline.pipeline import Pipeline
+    from briefing_service.settings import Settings
 
-    return Pipeline(nlp, MiniLMEncoder())  # type: ignore[arg-type]
+    # The encoder the server runs by default (bf16 where the CPU has it, else fp32).
+    return Pipeline(nlp, MiniLMEncoder(precision=Settings().encoder_precision))  # type: ignore[arg-type]

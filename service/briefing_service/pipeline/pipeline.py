@@ -141,7 +141,7 @@ class Pipeline:
         summarizer_model: str = "",
         *,
         max_article_chars: int = 200_000,
-        int8_encoder: bool = False,
+        encoder_precision: str = "auto",
         overlap_chunks: int = 1,
     ) -> Pipeline:
         """Load the embedded models (and a seq2seq checkpoint when one is named)."""
@@ -154,7 +154,7 @@ class Pipeline:
             seq2seq = Seq2SeqSummarizer(summarizer_model)
         return cls(
             load_spacy(),
-            MiniLMEncoder(int8=int8_encoder),
+            MiniLMEncoder(precision=encoder_precision),
             seq2seq,
             max_article_chars=max_article_chars,
             overlap_chunks=overlap_chunks,
