@@ -34,7 +34,12 @@ from briefing_service.pipeline.batcher import MicroBatcher
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
 from briefing_service.pipeline.pipeline import Pipeline
-from briefing_service.runtime import release_free_memory, set_torch_threads, tune_interpreter
+from briefing_service.runtime import (
+    freeze_long_lived,
+    release_free_memory,
+    set_torch_threads,
+    tune_interpreter,
+)
 from briefing_service.settings import Settings
 
 log = logging.getLogger("briefing.server")
@@ -164,6 +169,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             overlap_chunks=settings.overlap_chunks,
         )
         pipeline.warm_up()
+        freeze_long_lived()  # after warm-up: what exists now lives as long as the process
         return CachingSummarizer(pipeline, settings.cache_entries)
 
     loading = asyncio.ensure_future(batcher.run_in_worker(load))
