@@ -4,10 +4,12 @@ summarize_batch() runs every stage once for a whole batch of articles — one ``
 call, one ``generate`` call — because on two CPU cores the models are the whole cost and batching is what makes
 them cheap. Errors are per article: a bad article yields its domain error in its slot, the others go on.
 
-On the extractive path a batch is cut into a few chunks that go through two stages in overlap: while the
-encoder thread embeds and finishes chunk k, the calling thread parses chunk k+1 with spaCy. spaCy keeps one
-core busy and torch the other, where run back to back one of them always waits (measured on this 2-core
-machine: +18 % articles/s with int8 MiniLM, only with a short GIL switch interval — see runtime.py).
+On the extractive path the two stages (spaCy; then the encoder, ranking, headline and entities) run back to
+back by default. With ``overlap_chunks`` > 1 the batch is cut into that many chunks and, while a second thread
+encodes and finishes chunk k, the calling thread parses chunk k+1 with spaCy. Which is faster depends on the
+host's load (README "Performance": measured from 0.68x to 1.24x of back to back; with the bf16 encoder, in
+turns on this 2-core machine, 3.95 vs 3.93 art/s), so back to back, which needs no thread hand-offs, is the
+default.
 """
 
 from __future__ import annotations
