@@ -90,3 +90,22 @@ def test_place_dateline_is_cut_from_the_first_sentence_and_its_parse(nlp: Langua
     # Only the article's opening: later a capitalised word and a dash are the sentence's own.
     later = "The vote was close. NASA — the agency said — will help."
     assert [s.text for s in sentences_of([ParsedBlock(doc=nlp(later), offset=0)])][1].startswith("NASA")
+
+
+def test_caption_glued_before_a_capitalised_subject_starts_a_sentence(nlp: Language) -> None:
+    text = (
+        "The fisherman was rescued by the coastguard after drifting for two days Captain Ana Ortiz said the "
+        "crew found him near the harbour wall."
+    )
+    pieces = _pieces(nlp, text)
+    assert pieces[0].endswith("after drifting for two days")
+    assert pieces[1].startswith("Captain Ana Ortiz said the crew found him")
+
+
+def test_names_after_role_words_and_complement_clauses_are_not_cut(nlp: Language) -> None:
+    for text in (
+        "Valmora striker Jon Peris believes the club can still win the league this season.",
+        "The mayor said Lumora would open the new bridge to traffic next month.",
+        "'We never thought the storm would come this far,' Marta Ilesco told the local paper.",
+    ):
+        assert _pieces(nlp, text) == [text]

@@ -96,6 +96,51 @@ def _quote_glued(span: Span, k: int) -> bool:
     )
 
 
+_CLOSERS = frozenset({"'", "’", '"', "”", ")"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# A clause attached to a word before it by one of these is part of that sentence ("... said Labour had left").
+_BOUND_DEPS = frozenset({"ccomp", "xcomp", "relcl", "acl", "advcl", "pcomp", "pobj", "csubj"})
+# Words that end a glued caption only rarely: the next capitalised word is their complement or a name.
+_NOT_BEFORE_CLAUSE = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART"})
+_NAMING = frozenset({"name", "call", "dub", "title", "label", "nickname", "christen"})
+_MIN_CAPTION_WORDS = 4
+
+
+def _clause_glued(span: Span, k: int, start: int) -> bool:
+    """A caption without its full stop glued before a sentence whose subject starts with a capital: "... at
+    the time Mr Yeaman was making a commotion", "... advances' The artificial brain is being created". The
+    parse must agree: the capitalised word opens the subject of a later verb (so "striker Jermain Defoe
+    believes", whose subject starts at "striker", is one sentence), that verb is no complement or modifier of a
+    word before it, and the caption before has a verb and a few words."""
+    t, prev = span[k], span[k - 1]
+    if not (t.is_title and t.is_alpha and t.lower_ != "i") or not prev.whitespace_:
+        return False
+    if not (prev.is_alpha or prev.like_num or prev.text in _CLOSERS) or prev.pos_ in _NOT_BEFORE_CLAUSE:
+        return False
+    if prev.pos_ == "VERB" and prev.lemma_ in _NAMING:  # "who they've now named Big Ben"
+        return False
+    # A speech frame after a quotation: "'... killed,' Waldron told The Associated Press."
+    if prev.text in _CLOSERS and k >= 2 and span[k - 2].text in (",", "?", "!"):
+        return False
+    verb = next(
+        (
+            v
+            for v in span[k + 1 :]
+            if v.pos_ in ("VERB", "AUX")
+            and any(c.dep_ in _SUBJECTS and c.left_edge.i == t.i and c.right_edge.i < v.i for c in v.lefts)
+        ),
+        None,
+    )
+    if verb is None or (verb.head.i < t.i and verb.dep_ in _BOUND_DEPS):
+        return False
+    left, right = span[start:k], span[k:]
+    return (
+        any(u.pos_ in ("VERB", "AUX") for u in left)
+        and sum(u.is_alpha for u in left) >= _MIN_CAPTION_WORDS
+        and sum(u.is_alpha for u in right) >= 3
+    )
+
+
 def _ui_run(span: Span, k: int) -> int | None:
     """End of a UI phrase ("Scroll down for video") starting at token k, if one does."""
     if span[k].lower_ not in _UI_LEAD:
@@ -124,7 +169,7 @@ def split_sentence(span: Span) -> list[Span]:
                 pieces.append(span[start:k])
             start = k = kicker  # the label itself is dropped: "Strictly business:" is not news
             continue
-        if k > start and (_glued(span, k) or _quote_glued(span, k)):
+        if k > start and (_glued(span, k) or _quote_glued(span, k) or _clause_glued(span, k, start)):
             pieces.append(span[start:k])
             start = k
         k += 1
