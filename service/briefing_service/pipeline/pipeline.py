@@ -28,6 +28,7 @@ from briefing_service.components.chrome import ChromeResult, find_body
 from briefing_service.components.entities import build_entity_table
 from briefing_service.components.headline import choose_headline
 from briefing_service.components.html_text import extract_main_text
+from briefing_service.components.key_point_trim import key_point_bounds
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.components.ranker import RankerWeights, score_sentences, select_key_points
 from briefing_service.components.segmenter import (
@@ -280,14 +281,12 @@ class Pipeline:
         picked = select_key_points(scores, embeddings, w.options.max_key_points, self.weights)
         # MMR decides which sentences; the response lists them by their own score, as the API promises.
         picked = sorted(picked, key=lambda i: -float(scores[i]))
+        # A long sentence's trailing clause is trimmed (components/key_point_trim.py); the key point is still
+        # a slice of the source, so offsets stay exact.
+        bounds = [key_point_bounds(ranked[i].span, ranked[i].start, ranked[i].end) for i in picked]
         key_points = tuple(
-            KeyPoint(
-                text=ranked[i].text,
-                score=round(float(scores[i]), 4),
-                start=ranked[i].start,
-                end=ranked[i].end,
-            )
-            for i in picked
+            KeyPoint(text=w.source[start:end], score=round(float(scores[i]), 4), start=start, end=end)
+            for i, (start, end) in zip(picked, bounds, strict=True)
         )
         fallback = w.article.title or (w.chrome.title if w.chrome else "")
         if abstract:
