@@ -23,13 +23,17 @@ def _work(chars: int) -> _Work:
 
 
 def test_chunks_keep_order_and_split_by_text_size() -> None:
-    live = [_work(100) for _ in range(16)]
+    live = [_work(3000) for _ in range(16)]
     chunks = _chunks(live, 4)
     assert [len(c) for c in chunks] == [4, 4, 4, 4]
     assert [w for c in chunks for w in c] == live
     assert [len(c) for c in _chunks(live[:3], 4)] == [1, 1, 1]
     assert [len(c) for c in _chunks(live[:5], 1)] == [5]
     assert _chunks([], 4) == []
+    # Short articles are not cut into chunks of less than MIN_CHUNK_CHARS.
+    assert [len(c) for c in _chunks([_work(100) for _ in range(16)], 4)] == [16]
+    assert [len(c) for c in _chunks([_work(1500) for _ in range(8)], 4)] == [2, 2, 2, 2]
+    assert [len(c) for c in _chunks([_work(500) for _ in range(8)], 4)] == [4, 4]
 
 
 def _shape(s: Summary) -> tuple[Any, ...]:

@@ -4,12 +4,12 @@ summarize_batch() runs every stage once for a whole batch of articles — one ``
 call, one ``generate`` call — because on two CPU cores the models are the whole cost and batching is what makes
 them cheap. Errors are per article: a bad article yields its domain error in its slot, the others go on.
 
-On the extractive path the two stages (spaCy; then the encoder, ranking, headline and entities) run back to
-back by default. With ``overlap_chunks`` > 1 the batch is cut into that many chunks and, while a second thread
-encodes and finishes chunk k, the calling thread parses chunk k+1 with spaCy. Which is faster depends on the
-host's load (README "Performance": measured from 0.68x to 1.24x of back to back; with the bf16 encoder, in
-turns on this 2-core machine, 3.95 vs 3.93 art/s), so back to back, which needs no thread hand-offs, is the
-default.
+On the extractive path a batch is cut into ``overlap_chunks`` chunks of about equal text. With a spaCy process
+(components/parse_process.py, the server's default where there are two cores or more) the child parses chunk
+k+1 while this process encodes, ranks and finishes chunk k: spaCy and torch run side by side on their own
+cores. Without one, the stages run back to back by default (``overlap_chunks`` 1); with more chunks, spaCy on
+the calling thread overlaps a second thread that encodes and finishes, but the two share one GIL, and that
+measured anywhere from 0.68x to 1.24x of back to back (README "Performance").
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ HEADLINE_MAX_WORDS = 14
 # 200,000-char article to what a normal one costs.
 MAX_RANKED_SENTENCES = 150
 EXTRACTIVE_SUMMARIZER = "extractive:minilm-centrality+lead+mmr"
+MIN_CHUNK_CHARS = 2_000  # about a short news article
 
 WARM_UP_TEXT = (
     "The city council approved a new budget for public libraries on Tuesday after a long debate. "
@@ -67,11 +68,13 @@ WARM_UP_TEXT = (
 
 def _chunks(live: Sequence[_Work], count: int) -> list[Sequence[_Work]]:
     """Cut a batch into at most ``count`` runs of articles with about equal text (spaCy and the encoder both
-    cost about per character), in order."""
-    if count <= 1 or len(live) <= 1:
-        return [live] if live else []
+    cost about per character), in order, none under MIN_CHUNK_CHARS: a chunk of a few tweets costs more in
+    hand-offs than the overlap wins."""
     sizes = [max(1, len(w.source)) for w in live]
-    share = sum(sizes) / min(count, len(live))
+    count = min(count, len(live), sum(sizes) // MIN_CHUNK_CHARS)
+    if count <= 1:
+        return [live] if live else []
+    share = sum(sizes) / count
     chunks: list[Sequence[_Work]] = []
     start, filled = 0, 0.0
     for i, size in enumerate(sizes):
