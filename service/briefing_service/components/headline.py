@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+from briefing_service.components.headline_check import sound
 from briefing_service.components.headline_text import (
     _CHROME,
     _CLOSE_Q,
@@ -40,7 +41,12 @@ from briefing_service.components.headline_text import (
 
 __all__ = ["choose_headline", "compress_sentence"]
 
+SOUND = True
+
 _COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
+# Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
+# "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
+_FIXED_ADJ = frozenset({"last", "first", "next", "same", "such", "other", "own", "only", "previous"})
 
 
 def _find_clause(span: Span) -> _Clause:
@@ -178,6 +184,8 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
         ):
             continue  # half of a hyphenated word ("high-level"): removing it leaves "-level"
         dep, head = t.dep_, t.head
+        if t.tag_ in ("WRB", "WDT", "WP") or dep == "mark" or t.lower_ == "than":
+            continue  # "when" or "than" alone: the clause or comparison it opens would be left without it
         is_time = t.ent_type_ in _TIME_ENTS or any(
             c.ent_type_ in _TIME_ENTS and c.dep_ == "pobj" for c in t.children
         )
@@ -190,6 +198,8 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
             dep == "advcl"
             or (dep in ("acl", "ccomp") and participial)
             or (dep == "conj" and t.pos_ in ("VERB", "AUX") and _subject(t) is not None)
+            # "... reminded X about Y and urged them to learn": a second verb phrase on the same subject
+            or (dep == "conj" and t.pos_ == "VERB" and head.i == root.i and t.i > root.i)
         )
         timing = on_verb and dep in ("prep", "npadvmod", "advmod") and (is_time or t.lower_ in _TIME_WORDS)
         if clausal or timing:
@@ -209,7 +219,7 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
                 levels[1].append(t)
         elif dep in ("acl", "relcl"):
             levels[2].append(t)  # "the man who will present ...": often the only content of the object
-        elif (dep == "amod" and t.ent_iob_ == "O" and t.tag_ == "JJ") or (
+        elif (dep == "amod" and t.ent_iob_ == "O" and t.tag_ == "JJ" and t.lower_ not in _FIXED_ADJ) or (
             dep == "advmod" and head.pos_ == "ADJ" and t.i < head.i and t.lower_ not in _COMPARATIVES
         ):  # "more powerful than": without "more", the "than" that follows is ungrammatical
             levels[3].append(t)
@@ -234,12 +244,21 @@ def _is_good(clause: _Clause, text: str, max_words: int) -> bool:
         c.dep_ in ("ccomp", "parataxis") and c.i < subj.i for c in kids
     ):
         return False  # two subjects or a clause before the subject: the parse is wrong, do not trust it
-    finite = root.tag_ in _FINITE or any(
-        c.dep_ in ("aux", "auxpass") and c.i in clause.keep and (c.tag_ in _FINITE or c.tag_ == "TO")
-        for c in root.children
+    finite = (
+        clause.headlinese
+        or root.tag_ in _FINITE
+        or any(
+            c.dep_ in ("aux", "auxpass") and c.i in clause.keep and (c.tag_ in _FINITE or c.tag_ == "TO")
+            for c in root.children
+        )
     )
     last = next((t for t in reversed(clause.tokens()) if not t.is_punct), None)
-    return finite and last is not None and last.dep_ not in _DANGLING - {"advmod", "nummod", "compound"}
+    return (
+        finite
+        and last is not None
+        and last.dep_ not in _DANGLING - {"advmod", "nummod", "compound"}
+        and (not SOUND or sound(clause))
+    )
 
 
 def _weak_subject(clause: _Clause) -> bool:

@@ -17,7 +17,7 @@ def _words(text: str) -> frozenset[str]:
 _REPORTING = _words(
     "say announce declare tell report state claim add confirm reveal warn insist believe note argue explain "
     "suggest write stress acknowledge admit allege assert contend disclose emphasize emphasise indicate "
-    "maintain predict reiterate remark respond reply testify think urge"
+    "maintain predict reiterate remark respond reply testify think urge find emerge rule"
 )
 _SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -45,7 +45,8 @@ _FIXED_PP = _words(
 # Nouns that mean nothing without their "of" phrase: "an average of 26 months", "the majority of voters".
 _PARTITIVE = _words(
     "average total number majority minority share proportion percentage rate range series handful lot "
-    "couple dozen half third quarter rest part most some all none each one two three four five"
+    "couple dozen half third quarter rest part most some all none each one two three four five "
+    "size age end top middle bottom edge heart centre center kind sort type amount"
 )
 _INSTITUTION = _words(
     "company government ministry agency firm department court group party council board bank union "
@@ -90,6 +91,10 @@ class _Clause:
         self.replace: dict[int, str] = {}
         self.prefix = ""
         self.speaker = speaker
+        # Set when headline_style rewrote the main verb ("denies", a bare passive "jailed"): the verb group is
+        # then a headline's finite predicate even though the token's own tag is VBN.
+        self.headlinese = False
+        self.styled: set[int] = set()  # tokens headline_style removed (auxiliaries): restored to re-parse
 
     def tokens(self) -> list[Token]:
         return [self.doc[i] for i in sorted(self.keep)]
@@ -135,7 +140,7 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
     toks = clause.tokens()
     if upto is not None:
         toks = [t for t in toks if t.i <= upto]
-    drop = _unbalanced_quotes(toks)
+    drop = _unbalanced_quotes(toks) | _orphan_commas(clause, toks)
     toks = [t for t in toks if t.i not in drop]
     if headline_style and toks:
         first = next((t for t in toks if not t.is_punct), None)
@@ -159,15 +164,42 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
     text = re.sub(r"([(\[])\s+", r"\1", text)
     text = re.sub(r"^[\s,;:.\-–—]+|[\s,;:.\-–—!]+$", "", text)
     m = re.search(r"[^\W\d_]", text)
-    if m and headline_style:
+    # "99th qualifier", "45-year-old fan": a headline that opens with a number keeps its letters as they are
+    if m and headline_style and not any(ch.isdigit() for ch in text[: m.start()]):
         text = text[: m.start()] + text[m.start()].upper() + text[m.start() + 1 :]
     return text
 
 
+def _orphan_commas(clause: _Clause, toks: list[Token]) -> set[int]:
+    """A comma left between the subject and its verb by two separate cuts ("Terry Martin, 48, pictured in a
+    mugshot, shot ..." -> "Terry Martin, shot"): English never puts one there."""
+    subj = _subject(clause.root)
+    if subj is None:
+        return set()
+    verb_group = {clause.root.i} | {c.i for c in clause.root.children if c.dep_ in ("aux", "auxpass", "neg")}
+    out: set[int] = set()
+    for prev, tok, nxt in zip(toks, toks[1:], toks[2:], strict=False):
+        if tok.text == "," and nxt.i in verb_group and subj.left_edge.i <= prev.i <= subj.right_edge.i:
+            out.add(tok.i)
+    return out
+
+
 def _unbalanced_quotes(toks: list[Token]) -> set[int]:
-    """Quote marks orphaned by deletions, plus a pair that merely wraps the whole headline."""
+    """Quote marks and brackets orphaned by deletions, plus a quote pair that merely wraps the headline."""
     stack: list[int] = []
     drop: set[int] = set()
+    opened: list[int] = []
+    for t in toks:
+        if t.text in ("(", "["):
+            opened.append(t.i)
+        elif t.text in (")", "]"):
+            if opened:
+                opened.pop()
+            else:
+                drop.add(t.i)
+        elif opened and (")" in t.text or "]" in t.text):
+            opened.pop()  # a wire tag glued to the next word is one token: "(" + "CNN)Blues"
+    drop.update(opened)
     pairs: list[tuple[int, int]] = []
     singles: list[int] = []
     for t in toks:
