@@ -41,8 +41,6 @@ from briefing_service.components.headline_text import (
 
 __all__ = ["choose_headline", "compress_sentence"]
 
-SOUND = True
-
 _COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
 # Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
 # "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
@@ -181,6 +179,7 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
             (hi + 1 < len(doc) and not doc[hi].whitespace_ and not doc[hi + 1].is_punct)
             or (hi + 1 < len(doc) and not doc[hi].whitespace_ and doc[hi + 1].text in ("-", "–"))
             or (lo > 0 and not doc[lo - 1].whitespace_ and doc[lo - 1].text in ("-", "–"))
+            or (lo > 0 and not doc[lo - 1].whitespace_ and not doc[lo - 1].is_punct)  # "6-1" -> "6"
         ):
             continue  # half of a hyphenated word ("high-level"): removing it leaves "-level"
         dep, head = t.dep_, t.head
@@ -219,7 +218,13 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
                 levels[1].append(t)
         elif dep in ("acl", "relcl"):
             levels[2].append(t)  # "the man who will present ...": often the only content of the object
-        elif (dep == "amod" and t.ent_iob_ == "O" and t.tag_ == "JJ" and t.lower_ not in _FIXED_ADJ) or (
+        elif (
+            dep == "amod"
+            and t.ent_iob_ == "O"
+            and t.tag_ == "JJ"
+            and t.lower_ not in _FIXED_ADJ
+            and not t.like_num
+        ) or (  # "the 27th best country" without "27th" says the opposite
             dep == "advmod" and head.pos_ == "ADJ" and t.i < head.i and t.lower_ not in _COMPARATIVES
         ):  # "more powerful than": without "more", the "than" that follows is ungrammatical
             levels[3].append(t)
@@ -257,7 +262,7 @@ def _is_good(clause: _Clause, text: str, max_words: int) -> bool:
         finite
         and last is not None
         and last.dep_ not in _DANGLING - {"advmod", "nummod", "compound"}
-        and (not SOUND or sound(clause))
+        and sound(clause)
     )
 
 

@@ -19,6 +19,7 @@ from briefing_service.components.headline_text import _Clause
 _CONNECTORS = frozenset({",", ";", "-", "–", "—", "--", ":"})
 # Dependents that complete a verb: when a verb had one and the compression removed them all, the verb is
 # left hanging ("when they embarked", "as his two boys remain", "the current season draws").
+_LINKING = frozenset({"look", "seem", "appear", "become", "remain", "sound", "feel", "prove", "stay"})
 _COMPLEMENTS = frozenset({"prep", "dobj", "attr", "acomp", "agent", "dative", "oprd", "prt"})
 
 
@@ -32,14 +33,30 @@ def _bare_conjunct(clause: _Clause, t: Token) -> bool:
 
 def _stranded(clause: _Clause, verb: Token) -> bool:
     """A verb closing a subordinate clause that lost every complement it had ("... when they embarked" from
-    "embarked upon a game", "as his two boys remain"). A main verb or an infinitive without its optional
-    phrase ("too tired to perform") still reads as a statement, so only clauses opened by a conjunction or a
-    wh-word count."""
-    if not any(
+    "embarked upon a game", "as his two boys remain", "a league table looking"). A main verb or an infinitive
+    without its optional phrase ("too tired to perform") still reads as a statement, so only clauses opened by
+    a conjunction or a wh-word, and participles modifying a noun, count."""
+    opened = any(
         c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") and c.i < verb.i for c in verb.children
-    ):
+    )
+    participle = verb.dep_ in ("acl", "advcl") and verb.tag_ in ("VBG", "VBN")  # "a league table looking"
+    opened = opened or verb.dep_ == "relcl"  # "machine that looks", "landlord who was convicted"
+    # "..., but the reigning champions looked": a second clause with its own subject
+    conjunct = verb.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    if verb.lemma_ in _LINKING:  # "... machine that looks" (as outdated as a Commodore 64)
+        right = [c for c in verb.children if c.i > verb.i and not c.is_punct]
+        return bool(right) and not any(c.i in clause.keep for c in right)
+    if not (opened or participle or conjunct):
         return False
-    right = [c for c in verb.children if c.i > verb.i and c.dep_ in _COMPLEMENTS]
+    wanted = _COMPLEMENTS | {"xcomp"} if participle else _COMPLEMENTS  # "footage emerged appearing"
+    right = [c for c in verb.children if c.i > verb.i and c.dep_ in wanted]
+    return bool(right) and not any(c.i in clause.keep for c in right)
+
+
+def _stranded_adjective(clause: _Clause, adj: Token) -> bool:
+    """A predicate adjective cut off from its complement changes meaning: "are 'very close' [to sealing a
+    trade deal]" says the two capitals are near each other; "is set [to launch]", "is due [to]" likewise."""
+    right = [c for c in adj.children if c.i > adj.i and c.dep_ in ("prep", "xcomp", "ccomp")]
     return bool(right) and not any(c.i in clause.keep for c in right)
 
 
@@ -61,6 +78,8 @@ def sound(clause: _Clause) -> bool:
         if joined and t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and _bare_conjunct(clause, t):
             return False
         if t.pos_ == "VERB" and _stranded(clause, t):
+            return False
+        if t.dep_ == "acomp" and _stranded_adjective(clause, t):
             return False
         if _split_objects(clause, t):
             return False

@@ -22,8 +22,6 @@ from briefing_service.components.headline_style import headline_tense, reduce_re
 from briefing_service.components.headline_text import _CHROME, _Clause, _render
 
 _GLUED_TAG = re.compile(r"^\(?[A-Z]{2,}\)\w")  # a wire tag glued to the next word: one token, "CNN)Rescuers"
-HEADLINESE = True
-UNPEEL = True
 
 _POS_VALUE = {"PROPN": 1.0, "NUM": 1.0, "NOUN": 0.8, "VERB": 0.7, "ADJ": 0.5, "ADV": 0.2}
 _REPEAT_BONUS = 0.3  # per use of the word in the article, up to _MAX_REPEATS
@@ -35,7 +33,7 @@ _MAX_DELETIONS = 8
 _MAX_LEAD_TOKENS = 80
 _HYPHEN_SLACK = 4  # "40-metre" is three tokens and one word
 _MIN_LEAD_WORDS = 6  # shorter opening "sentences" are kickers or bylines ("Arsenal defender")
-_LEAD_SENTENCES = 1  # only the opening sentence: the next one was worse on the dev slugs (27.0 vs 27.3)
+_LEAD_SENTENCES = 3  # the opening sentence first; the next two when it does not compress to a named clause
 
 
 def article_counts(sentences: Sequence[Span], limit: int = 20) -> Counter[str]:
@@ -71,24 +69,29 @@ def _clone(clause: _Clause) -> _Clause:
 
 
 def _starts(span: Span) -> list[_Clause]:
-    """The clauses the search starts from: the reported statement with the attribution peeled off, and (when
-    UNPEEL) the whole sentence with its speaker ("Gordon Brown warns SNP want ...")."""
+    """The clauses the search starts from: the reported statement with the attribution peeled off, and the
+    whole sentence with its speaker ("Gordon Brown warns Scottish nationalists want ..."); the one that keeps
+    more content value wins, so a named speaker stays when the budget allows."""
     from briefing_service.components import headline as h  # the clause rules live there
 
     peeled = h._find_clause(span)
     out = [peeled]
-    if UNPEEL and peeled.root.i != span.root.i:
+    if peeled.root.i != span.root.i:
         whole = _Clause(span, span.root, None)
+        statement = max((t.i for t in span.root.children if t.dep_ == "ccomp"), default=span.end)
         for t in span.root.children:
             if t.dep_ == "ccomp":
                 whole.keep -= {m.i for m in t.children if m.dep_ == "mark" and m.lower_ == "that"}
+            elif t.i > statement and t.left_edge.i > 0 and span.doc[t.left_edge.i - 1].text == ",":
+                # "..., a development that could reshape ...": a comment on the statement that the parser
+                # hung on the reporting verb; never part of what was said.
+                whole.drop_subtree(t)
         out.append(whole)
     for clause in out:
         h._strip_tails(clause)  # appositives, comma-relatives, participial tails: never headline material
         h._pronoun_fix(clause)
-        if HEADLINESE:
-            headline_tense(clause, h._in_quote_map(clause))
-            reduce_relatives(clause)
+        headline_tense(clause, h._in_quote_map(clause))
+        reduce_relatives(clause)
     return out
 
 

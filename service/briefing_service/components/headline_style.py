@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from briefing_service.components.headline_text import _Clause, _subject
+from briefing_service.components.headline_text import _Clause, _quoted, _subject
 
 _HAVE = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"})
@@ -101,13 +101,16 @@ def _retense(clause: _Clause, verb: Token, plural: bool | None = None, bare: boo
         return False  # "will", "could", "is to", do-support: the modality is the news, leave it alone
     if any(a.text[:1] in ("'", "’") for a in auxes + passive):
         return False  # "It's well known": the contraction cannot be dropped or re-tensed on its own
+    if any(a.lower_ == "had" for a in auxes):
+        return False  # past perfect is backstory ("two months had passed"), not the news
+    subj = _subject(verb)
     if plural is None:
         plural, first = _plural(verb, auxes + passive)
     else:
         first = False
     if passive or (verb.tag_ == "VBG" and auxes and all(a.lower_ in _BE | _HAVE for a in auxes)):
-        if not bare:
-            return False
+        if not bare or (subj is not None and subj.pos_ in ("PRON", "DET")):
+            return False  # "Some are fighting" -> "Some fighting": a bare participle needs a noun subject
         # "has been jailed" -> "jailed"; "is recovering" -> "recovering": the bare participle is headlinese
         if verb.tag_ not in ("VBN", "VBG", "VBD") or not all(
             a.lower_ in _BE | _HAVE for a in auxes + passive
@@ -137,7 +140,7 @@ def headline_tense(clause: _Clause, quoted: list[tuple[int, int]]) -> None:
     """Present tense / bare participle for the main verb and the verbs conjoined with it. All or nothing:
     "Man died and his brother is ..." must not become "Man dies and ... was"."""
     root = clause.root
-    if any(a <= root.i <= b for a, b in quoted):
+    if any(a <= root.i <= b for a, b in quoted) or _quoted(root):
         return  # a quotation keeps the speaker's tense
     saved = (set(clause.keep), dict(clause.replace), set(clause.styled))
     if not _retense(clause, root):
@@ -191,6 +194,8 @@ def reduce_relatives(clause: _Clause) -> None:
         pronoun = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _RELATIVE), None)
         if pronoun is None or pronoun.i not in clause.keep or any(c.dep_ == "neg" for c in kids):
             continue
+        if any(c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in kids):
+            continue  # "who was convicted ... and was not drunk": the second verb still needs the pronoun
         auxes = [c for c in kids if c.dep_ in ("aux", "auxpass") and c.i in clause.keep]
         if not auxes or not all(a.lower_ in _BE | _HAVE for a in auxes):
             continue

@@ -147,6 +147,12 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
         if first is not None and _article_droppable(first, leading=True):
             toks = [t for t in toks if t.i != first.i]
         toks = [t for t in toks if not _article_droppable(t, leading=False)]
+        # "an astonishing 6,000 metres" without its adjective: the article belonged to the adjective
+        toks = [
+            t
+            for t, nxt in zip(toks, [*toks[1:], None], strict=True)
+            if not (t.lower_ in ("a", "an") and t.dep_ == "det" and nxt is not None and nxt.like_num)
+        ]
     parts: list[str] = [clause.prefix + " "] if clause.prefix else []
     prev: Token | None = None
     for t in toks:
@@ -225,16 +231,43 @@ def _unbalanced_quotes(toks: list[Token]) -> set[int]:
     return drop
 
 
+def _quoted(t: Token) -> bool:
+    """Inside a quotation on the same line: the speaker's words keep their articles."""
+    left = [u.text for u in t.doc[max(0, t.i - 30) : t.i]]
+    opens = sum(x in _OPEN_Q or x in ('"', "'", "‘") for x in left)
+    closes = sum(x in _CLOSE_Q or x == "’" for x in left)
+    return opens > closes
+
+
+_KEEP_THE = frozenset({"same", "last", "first", "next", "only", "other", "former", "latest", "late"})
+
+
 def _article_droppable(t: Token, leading: bool) -> bool:
     if t.dep_ != "det" or t.ent_iob_ != "O" or t.lower_ not in ("a", "an", "the"):
         return False
     head = t.head
     if leading:
         return head.pos_ in ("NOUN", "ADJ", "PROPN")
+    # Headlines drop articles ("Man dies in road accident"), but not inside a quotation, not before a
+    # superlative, number or "same"/"last" ("the 27th best", "the same spot"), not on a quantity noun ("a
+    # number of"), not "the" of a phrase its "of" defines ("the point of view"), and "the" only on a subject or
+    # object ("in the brain", "from the inside" read wrong without it).
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else t
+    prev = t.doc[t.i - 1] if t.i > 0 else t
+    roles = (
+        ("nsubj", "nsubjpass", "dobj")
+        if t.lower_ == "the"
+        else ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+    )
     return (
-        t.lower_ != "the"
-        and head.dep_ in ("dobj", "nsubj", "nsubjpass")
-        and head.pos_ == "NOUN"
+        head.pos_ == "NOUN"
+        and head.dep_ in roles
+        and head.i > t.i
+        and prev.lower_ != "of"  # "one hell of a show"
+        and nxt.tag_ not in ("JJS", "RBS", "CD")
+        and nxt.lower_ not in _KEEP_THE
         and head.lemma_.lower() not in _QUANT_NOUNS
         and head.ent_type_ not in _QUANT_ENTS
+        and not (t.lower_ == "the" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children))
+        and not _quoted(t)
     )
