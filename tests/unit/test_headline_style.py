@@ -141,3 +141,17 @@ def test_articles_stay_where_the_phrase_needs_them(nlp: Language) -> None:
     )
     assert "Man dies in road accident" in out
     assert "the spot" not in out  # "same" is never cut on its own
+
+
+def test_a_second_object_after_a_comma_is_a_comment_not_the_news(nlp: Language) -> None:
+    """The parse gives "cut" two objects ("rate" and "reduction"); the second, after a comma, is cut with
+    its comma instead of blocking every compression (a bundled article's headline came from its third
+    sentence because of it)."""
+    out = headline(
+        nlp,
+        "The Canadian Monetary Authority cut its benchmark interest rate by a quarter of a percentage point to "
+        "2.25 percent on Wednesday, its second reduction since the summer, as officials warned that weak "
+        "exports were dragging the economy toward a standstill.",
+    )
+    assert out.startswith("The Canadian Monetary Authority cuts its benchmark interest rate")
+    assert "reduction" not in out

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -18,8 +17,10 @@ from briefing_service.components.headline_check import sound
 from briefing_service.components.headline_text import (
     _CHROME,
     _CLOSE_Q,
+    _COMPARATIVES,
     _DANGLING,
     _FINITE,
+    _FIXED_ADJ,
     _FIXED_PP,
     _FRONTED,
     _INSTITUTION,
@@ -37,14 +38,10 @@ from briefing_service.components.headline_text import (
     _Clause,
     _render,
     _subject,
+    _subspans,
 )
 
 __all__ = ["choose_headline", "compress_sentence"]
-
-_COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
-# Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
-# "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
-_FIXED_ADJ = frozenset({"last", "first", "next", "same", "such", "other", "own", "only", "previous"})
 
 
 def _find_clause(span: Span) -> _Clause:
@@ -159,6 +156,9 @@ def _strip_tails(clause: _Clause) -> None:
             has_clause = any(c.dep_ in ("relcl", "acl") for c in t.children)
             ing_tail = t.left_edge.lower_.endswith("ing")  # ", surprising analysts" tagged as amod + dobj
             drop = twin and (has_clause or ing_tail) and t.right_edge.i >= max(clause.keep) - 1
+            # A second object after a comma is a comment on the first: "cut its rate ..., its second
+            # reduction since the summer, as ..." (the parse gives "cut" two objects).
+            drop = drop or (twin and dep == "dobj")
         if drop:
             clause.drop_subtree(t)
 
@@ -271,34 +271,6 @@ def _weak_subject(clause: _Clause) -> bool:
     return (
         subj is not None and subj.lower_ in _PRONOUNS and subj.i not in clause.replace and not clause.prefix
     )
-
-
-def _subspans(span: Span) -> list[Span]:
-    """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
-    ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
-    doc, cuts = span.doc, [span.start]
-    for t in span[1:]:
-        prev = doc[t.i - 1]
-        glued = (
-            t.is_title
-            and t.tag_ in ("DT", "PRP", "NN", "NNS")
-            and t.ent_iob_ == "O"
-            and prev.is_alpha
-            and prev.ent_iob_ == "O"
-            and t.lower_ != "i"
-        )
-        # Daily-Mail style captions repeat the body's opening words: "... pornography Police in Maryland".
-        repeat = (
-            prev.is_lower
-            and t.is_title
-            and t.i + 3 <= span.end
-            and doc[t.i : t.i + 3].text in (doc[span.start : t.i].text)
-        )
-        if "\n\n" in prev.text_with_ws or glued or repeat:
-            cuts.append(t.i)
-    cuts.append(span.end)
-    parts = [doc[a:b] for a, b in pairwise(cuts) if b > a]
-    return [p for p in parts if any(not t.is_space for t in p)]
 
 
 def _compress(span: Span, max_words: int) -> tuple[str, bool] | None:

@@ -1,13 +1,17 @@
-"""Lead-sentence headline: the richest short compression of the article's opening sentence.
+"""Lead-sentence headline: the richest short compression of the article's opening sentences.
 
 A news headline is the lead sentence's who-did-what with the names and numbers kept (Daily Mail URL slugs,
 the closest thing to a reference we have, are mostly the lead's content words). The older path in headline.py
 cuts subtrees in a fixed order until the sentence fits, which often throws away the object and keeps the
 time phrase, or overshoots to five words. Here the same deletable subtrees (``_optional_levels``) are searched
 with a small beam: every candidate is still a whole-subtree deletion of the parse (never a cut mid-phrase),
-and the one that fits ``max_words`` and keeps the most *content value* wins. Content value is a word's part
-of speech (names and numbers most, then nouns and verbs; function words nothing) times how often the article
-repeats it, so the article's topic words survive. Costs a few milliseconds per article (measured in the eval).
+rewritten in headline style first (headline_style.py: "has denied" -> "denies", "has been jailed" ->
+"jailed"), checked for the shapes of a misparse cut open (headline_check.py), and the one that fits
+``max_words`` and keeps the most *content value* wins. Content value is a word's part of speech (names and
+numbers most, then nouns and verbs; function words nothing) times how often the article repeats it, so the
+article's topic words survive. The search starts twice, from the reported statement and from the whole
+sentence with its speaker, and runs over the first three sentences until one compresses to a clause with a
+named subject. About 7 ms per article (the 143 dev articles, measured in the eval harness).
 """
 
 from __future__ import annotations

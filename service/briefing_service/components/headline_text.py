@@ -1,11 +1,13 @@
 """Headline building blocks: word lists, the kept-token clause, and rendering kept tokens as text.
 
-Split out of headline.py so the compression logic there stays readable; nothing here decides what to cut.
+Split out of headline.py so the compression logic there stays readable: word lists, rendering, and where a
+sentence the segmenter left glued together splits (``_subspans``); nothing here decides what to cut.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -59,6 +61,10 @@ _CHROME = re.compile(
     r"read more|follow us|share this|terms of (use|service)|privacy policy|published:|updated:)"
     r"|©|»\s*\w|\s>\s|\s\|\s"
 )
+_COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
+# Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
+# "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
+_FIXED_ADJ = frozenset({"last", "first", "next", "same", "such", "other", "own", "only", "previous"})
 _MAX_COMPRESS_TOKENS = 150  # longer "sentences" are run-ons or lists; parse-driven compression is hopeless
 _MAX_FALLBACK_TOKENS = 400
 _MIN_WORDS = 3
@@ -271,3 +277,31 @@ def _article_droppable(t: Token, leading: bool) -> bool:
         and not (t.lower_ == "the" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children))
         and not _quoted(t)
     )
+
+
+def _subspans(span: Span) -> list[Span]:
+    """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
+    ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
+    doc, cuts = span.doc, [span.start]
+    for t in span[1:]:
+        prev = doc[t.i - 1]
+        glued = (
+            t.is_title
+            and t.tag_ in ("DT", "PRP", "NN", "NNS")
+            and t.ent_iob_ == "O"
+            and prev.is_alpha
+            and prev.ent_iob_ == "O"
+            and t.lower_ != "i"
+        )
+        # Daily-Mail style captions repeat the body's opening words: "... pornography Police in Maryland".
+        repeat = (
+            prev.is_lower
+            and t.is_title
+            and t.i + 3 <= span.end
+            and doc[t.i : t.i + 3].text in (doc[span.start : t.i].text)
+        )
+        if "\n\n" in prev.text_with_ws or glued or repeat:
+            cuts.append(t.i)
+    cuts.append(span.end)
+    parts = [doc[a:b] for a, b in pairwise(cuts) if b > a]
+    return [p for p in parts if any(not t.is_space for t in p)]
