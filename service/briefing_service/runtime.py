@@ -42,10 +42,10 @@ _MMAP_THRESHOLD_BYTES = 16 * 2**20
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
 
 
-def _fix_mmap_threshold() -> None:
+def _fix_mmap_threshold() -> bool:
+    """True where glibc took the setting."""
     libc = _glibc()
-    if libc is not None:
-        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
+    return libc is not None and libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES) == 1
 
 
 def set_torch_threads(threads: int = 0) -> None:
