@@ -2,11 +2,11 @@
 
 Figures (all from the same run, so ratios are comparable on a noisy machine):
 - model-bound: the pipeline in-process, no gRPC, batches of 16 back to back, with the server's default settings
-  — the limit (also with each encoder precision: fp32, bf16, int8; and with the other schedule of the spaCy
-  and encoder stages: overlapped in chunks or back to back);
+  (spaCy in its child process, batches cut in chunks so the two processes overlap) — the limit; also with
+  each encoder precision (fp32, bf16, int8) and with spaCy on the inference thread instead;
 - naive: per-article calls, the stock fp32 MiniLM called once per sentence, spaCy called per paragraph;
 - service: through gRPC at concurrency 1, 4, 8, 16 (bounded grpc.aio load generator on loopback);
-- cold start (process start to health SERVING) and the server's peak RSS;
+- cold start (process start to health SERVING) and the server's peak RSS (its spaCy process included);
 - seq2seq: a random model of distilbart-cnn-12-6's shape, 8 concurrent callers batched vs one at a time.
 
 BENCH_QUICK=1 shrinks every part (under two minutes); BENCH_JSON=path writes the figures as JSON.
@@ -45,14 +45,17 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def _interleaved_aps(pipelines: dict[str, Any], items: list[Any], rounds: int) -> dict[str, float]:
-    """Articles/s of each pipeline over ``items`` in batches of 16: the median of ``rounds`` timed passes,
-    the configurations taking turns (A B C, A B C, ...) so that a slow minute of this shared machine (steal
-    time, the other core busy) lands on every configuration alike instead of on whichever ran then. One
-    untimed pass each first: the first pass pays for allocator and cache growth."""
-    times: dict[str, list[float]] = {name: [] for name in pipelines}
+def _interleaved_aps(configs: dict[str, tuple[Any, int]], items: list[Any], rounds: int) -> dict[str, float]:
+    """Articles/s of each (pipeline, torch threads) over ``items`` in batches of 16: the median of ``rounds``
+    timed passes, the configurations taking turns (A B C, A B C, ...) so that a slow minute of this shared
+    machine (steal time, the other core busy) lands on every configuration alike instead of on whichever ran
+    then. One untimed pass each first: the first pass pays for allocator and cache growth."""
+    import torch
+
+    times: dict[str, list[float]] = {name: [] for name in configs}
     for timed in [False] + [True] * rounds:
-        for name, pipeline in pipelines.items():
+        for name, (pipeline, threads) in configs.items():
+            torch.set_num_threads(threads)
             start = time.perf_counter()
             for lo in range(0, len(items), 16):
                 pipeline.summarize_batch(items[lo : lo + 16])
@@ -62,6 +65,7 @@ def _interleaved_aps(pipelines: dict[str, Any], items: list[Any], rounds: int) -
 
 
 def bench_in_process(articles: list[str]) -> dict[str, Any]:
+    import torch
     from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
@@ -71,21 +75,29 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     tune_interpreter()  # what the server does at startup
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
     defaults = Settings()
-    default, chunks = resolve_precision(defaults.encoder_precision), defaults.overlap_chunks
-    other_chunks = 4 if chunks == 1 else 1  # the other stage schedule, to show what the default is worth
-    pipeline = Pipeline.load(encoder_precision=default, overlap_chunks=chunks)
+    default = resolve_precision(defaults.encoder_precision)
+    chunks, threads = defaults.chunks_per_batch, defaults.torch_thread_count
+    all_cores = os.cpu_count() or 1
+    pipeline = Pipeline.load(
+        encoder_precision=default, overlap_chunks=chunks, parse_process=defaults.uses_spacy_process
+    )
     pipelines = {default: pipeline}
     for precision in ("fp32", "bf16", "int8"):
         if precision not in pipelines:
             encoder = MiniLMEncoder(precision=precision)
-            pipelines[precision] = Pipeline(pipeline.nlp, encoder, overlap_chunks=chunks)
-    timed = {**pipelines, "other": Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=other_chunks)}
-    aps = _interleaved_aps(timed, items, rounds=1 if QUICK else 3)
+            pipelines[precision] = Pipeline(
+                pipeline.nlp, encoder, overlap_chunks=chunks, parser=pipeline.parser
+            )
+    configs = {name: (p, threads) for name, p in pipelines.items()}
+    # The schedule before the spaCy process: spaCy on the inference thread, then the encoder on every core.
+    configs["in-thread"] = (Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=1), all_cores)
+    aps = _interleaved_aps(configs, items, rounds=1 if QUICK else 3)
     figures = {f"model_bound_{p}_aps": aps[p] for p in ("fp32", "bf16", "int8")}
-    other = aps["other"]
     model_bound = figures[f"model_bound_{default}_aps"]
 
-    # Naive: the stock fp32 MiniLM called once per sentence, one article per call, no overlap.
+    # Naive: the stock fp32 MiniLM called once per sentence, one article per call, spaCy on the calling
+    # thread, torch on its default of every core.
+    torch.set_num_threads(all_cores)
     naive = Pipeline(pipeline.nlp, OneByOneEncoder(pipelines["fp32"].encoder), overlap_chunks=1)
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
     for article, options in sample[:4]:  # warm, as above
@@ -94,17 +106,22 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     for article, options in sample:
         naive.summarize(article, options)
     naive_aps = len(sample) / (time.perf_counter() - start)
-    return {
+    torch.set_num_threads(threads)
+    figures_out = {
         "encoder_precision": default,
+        "spacy_process": pipeline.parser is not None,
+        "chunks_per_batch": chunks,
+        "torch_threads": threads,
         "model_bound_aps": model_bound,
         **figures,
-        "model_bound_serial_aps": model_bound if chunks == 1 else other,
-        "model_bound_overlapped_aps": other if chunks == 1 else model_bound,
+        "model_bound_in_thread_aps": aps["in-thread"],
         "naive_aps": naive_aps,
         # Articles (of the sample) whose key points change when summarized alone instead of in a batch of 16.
         "batch_dependent": {p: _batch_dependent(pipelines[p], sample) for p in ("fp32", "bf16", "int8")},
         "batch_dependence_sample": len(sample),
     }
+    pipeline.close()
+    return figures_out
 
 
 def _batch_dependent(pipeline: Any, items: list[Any]) -> int:
@@ -158,7 +175,9 @@ def bench_service(articles: list[str]) -> dict[str, Any]:
         for c in CONCURRENCY:
             total = max(4 * c, 16) if QUICK else max(8 * c, len(articles))
             out["service"][str(c)] = asyncio.run(_load(server.target, articles, c, total))
-        out["peak_rss_mb"] = server.peak_rss_mb()
+        peaks = server.peak_rss_by_process_mb()
+        out["peak_rss_by_process_mb"] = peaks
+        out["peak_rss_mb"] = sum(peaks.values())
     return out
 
 
@@ -236,14 +255,15 @@ def print_table(f: dict[str, Any]) -> None:
     print(f"\nBriefing bench — {f['machine']}; {f['articles']} articles{' (QUICK)' if f['quick'] else ''}\n")
     print(f"{'what':<28}{'articles/s':>11}{'x model-bound':>15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     print(
-        f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}   default: {f['encoder_precision']} encoder"
+        f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}   defaults: {f['encoder_precision']} encoder, "
+        f"spaCy process {'on' if f['spacy_process'] else 'off'}, {f['chunks_per_batch']} chunks a batch, "
+        f"{f['torch_threads']} torch thread(s)"
     )
     for name in ("fp32", "bf16", "int8"):
         aps = f[f"model_bound_{name}_aps"]
         print(f"{'  ' + name + ' encoder':<28}{aps:>11.2f}{aps / mb:>15.2f}")
-    for key, label in (("serial", "stages back to back"), ("overlapped", "stages overlapped")):
-        aps = f[f"model_bound_{key}_aps"]
-        print(f"{'  ' + label:<28}{aps:>11.2f}{aps / mb:>15.2f}")
+    aps = f["model_bound_in_thread_aps"]
+    print(f"{'  spaCy in-thread':<28}{aps:>11.2f}{aps / mb:>15.2f}   stages back to back, torch on all cores")
     print(f"{'naive (one by one)':<28}{f['naive_aps']:>11.2f}{f['naive_aps'] / mb:>15.2f}")
     for c, s in f["service"].items():
         print(
@@ -255,7 +275,10 @@ def print_table(f: dict[str, Any]) -> None:
         print(
             f"\nservice c=8 / naive: {s8['aps'] / f['naive_aps']:.2f}x;  p99/p50 at c=8: {s8['p99_ms'] / s8['p50_ms']:.2f}"
         )
-    print(f"cold start: {f['cold_start_s']:.1f} s;  server peak RSS: {f['peak_rss_mb']:.0f} MB")
+    print(
+        f"cold start: {f['cold_start_s']:.1f} s;  server peak RSS: {f['peak_rss_mb']:.0f} MB "
+        f"(its processes' peaks summed: {f['peak_rss_by_process_mb']})"
+    )
     changed = ", ".join(f"{p} {n}" for p, n in f["batch_dependent"].items())
     print(
         f"key points that change alone vs in a batch of 16: {changed} of {f['batch_dependence_sample']} articles"

@@ -52,17 +52,37 @@ class OneByOneEncoder:
         return np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0").strip()) == pid:
+            out.append(int(status.parent.name))
+    return out
+
+
 @dataclass
 class BenchServer:
     target: str
     pid: int
     cold_start_s: float
 
-    def peak_rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+    def peak_rss_by_process_mb(self) -> dict[str, float]:
+        """Peak RSS (VmHWM) of the server and of each of its child processes (the spaCy process), by name.
+        Their sum is an upper bound of the server's peak: the peaks need not coincide."""
+        peaks: dict[str, float] = {}
+        for pid in [self.pid, *_children(self.pid)]:
+            status = dict(
+                line.split(":", 1)
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                if ":" in line
+            )
+            name = "server" if pid == self.pid else f"child {pid}"
+            peaks[name] = round(int(status["VmHWM"].split()[0]) / 1024, 1)
+        return peaks
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from briefing.v1 import briefing_pb2_grpc as pb_grpc
 from briefing_client import BriefingClient, BriefingClientError
 from briefing_client.client import make_article, make_request
 from briefing_client.errors import code_from_number
+from briefing_client.local_server import ServerProcess
 from chaos_common import (
     EXAMPLES,
     LOOPBACK,
@@ -43,6 +44,14 @@ RSS_TOLERANCE = 160 * 2**20
 RSS_ROUND_GROWTH = 50 * 2**20
 
 
+def _rss_parts(server: ServerProcess) -> tuple[float, float]:
+    """RSS of the server process and of its spaCy process (0 when it runs spaCy on its own thread)."""
+    return (
+        metric(server, "process_resident_memory_bytes"),
+        metric(server, "briefing_spacy_process_resident_memory_bytes"),
+    )
+
+
 def hostile() -> Figures:
     f = Figures(
         "1. hostile input (documented status each; server stays SERVING; memory back near baseline, no growth per round)"
@@ -54,7 +63,8 @@ def hostile() -> Figures:
             for _ in range(2):  # warm-up: ordinary news, so the baseline is a server that has done real work
                 for path in EXAMPLES:
                     c.summarize(path.read_text(encoding="utf-8"))
-            baseline = metric(server, "process_resident_memory_bytes")
+            parts = [_rss_parts(server)]
+            baseline = sum(parts[0])
             rng = random.Random(5)
             cases = [(name, text, options, {expected}) for name, text, options, expected in HOSTILE]
             cases += [
@@ -79,7 +89,8 @@ def hostile() -> Figures:
                     f.answered += 1
                     f.errors[code] += 1
                     f.check(code in expected, f"{_name}: {code}, expected {expected}")
-                rss.append(metric(server, "process_resident_memory_bytes"))
+                parts.append(_rss_parts(server))
+                rss.append(sum(parts[-1]))
             f.sent += 1
             try:
                 c.summarize("lone \ud800 surrogate")
@@ -100,7 +111,8 @@ def hostile() -> Figures:
             f.duplicated += sum(n - 1 for n in seen.values())
             f.notes.append(f"stream of 1,000 tiny articles: {time.monotonic() - started:.1f} s")
             f.check(c.health() == "SERVING", "health not SERVING after the hostile set")
-            rss.append(metric(server, "process_resident_memory_bytes"))
+            parts.append(_rss_parts(server))
+            rss.append(sum(parts[-1]))
             trims = metric(server, "briefing_memory_trim_seconds_count")
             trim_ms = 1000 * metric(server, "briefing_memory_trim_seconds_sum") / max(trims, 1)
             over = [f"{(x - rss[0]) / 2**20:+.0f}" for x in rss[1:]]
@@ -108,6 +120,10 @@ def hostile() -> Figures:
                 f"server RSS: baseline after warm-up {mib(rss[0])}; after hostile round 1 {mib(rss[1])}, round 2 "
                 f"{mib(rss[2])}, the 1,000-article stream {mib(rss[3])} ({', '.join(over)} MiB; tolerance "
                 f"+{RSS_TOLERANCE / 2**20:.0f} MiB); malloc_trim ran {trims:.0f} times, {trim_ms:.1f} ms mean"
+            )
+            f.notes.append(
+                "   of which the server process / its spaCy process: "
+                + ", ".join(f"{mib(main)} / {mib(child)}" for main, child in parts)
             )
             f.check(
                 max(rss[1:]) - rss[0] <= RSS_TOLERANCE,

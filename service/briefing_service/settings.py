@@ -18,8 +18,13 @@ DEFAULT_MAX_ARTICLE_CHARS = 200_000
 DEFAULT_MAX_RECEIVE_BYTES = 64 * 1024 * 1024
 # MiniLM's precisions (components/encoder.py implements them; kept here so settings import no torch).
 ENCODER_PRECISIONS = ("auto", "fp32", "bf16", "int8")
+SPACY_PROCESS_CHOICES = ("auto", "on", "off")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
 
 
 def parse_bool(value: str | bool) -> bool:
@@ -45,10 +50,13 @@ class Settings:
     max_queue: int = 256  # articles waiting for the inference worker
     max_batch: int = 16  # articles per inference batch
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
+    # spaCy in a child process (auto: where there are at least 2 cores), so it parses on one core while the
+    # encoder runs on the others, instead of taking turns with it under one GIL (README "Performance").
+    spacy_process: str = "auto"
     # Chunks an extractive batch is cut into so spaCy (one chunk) and the encoder (the previous one) run at
-    # once; 1 runs the two stages back to back, each with both cores (torch) or one (spaCy). Which is faster
-    # depends on the host: README "Performance".
-    overlap_chunks: int = 1
+    # once; 1 runs the two stages back to back. 0: 4 with the spaCy process, else 1 (in one process the
+    # overlap fights over the GIL and was not reliably faster: README "Performance").
+    overlap_chunks: int = 0
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
     # MiniLM's arithmetic: auto = bf16 where the CPU has native bf16 (AVX512-BF16/AMX; 1.9x the fp32 speed
     # here, key points unchanged), else fp32. int8 (dynamic quantization) is an option only: its embeddings
@@ -58,7 +66,7 @@ class Settings:
     # BuildBriefing: one call carries at most this much (the CLI's `briefing build` streams instead).
     briefing_max_articles: int = 500
     briefing_max_chars: int = 20_000_000
-    torch_threads: int = 0  # 0: all cores
+    torch_threads: int = 0  # 0: all cores, less the one the spaCy process uses
     grace_seconds: float = 30.0
     # Security. TLS when cert and key are set; mTLS (client certificates required) when a client CA is set.
     tls_cert: str = ""
@@ -113,7 +121,6 @@ class Settings:
             "max_concurrent_calls",
             "max_queue",
             "max_batch",
-            "overlap_chunks",
             "max_stream_articles",
             "stream_window",
             "briefing_max_articles",
@@ -121,6 +128,13 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} is {getattr(self, name)}; must be >= 1")
+        for name in ("overlap_chunks", "torch_threads"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} is {getattr(self, name)}; must be >= 0 (0: automatic)")
+        if self.spacy_process not in SPACY_PROCESS_CHOICES:
+            raise ValueError(
+                f"spacy_process is {self.spacy_process!r}; allowed {', '.join(SPACY_PROCESS_CHOICES)}"
+            )
         if self.grace_seconds < 0 or self.batch_wait_ms < 0 or self.cache_entries < 0:
             raise ValueError("grace_seconds, batch_wait_ms and cache_entries must be >= 0")
         if self.encoder_precision not in ENCODER_PRECISIONS:
@@ -135,6 +149,23 @@ class Settings:
     @property
     def tls(self) -> bool:
         return bool(self.tls_cert)
+
+    @property
+    def uses_spacy_process(self) -> bool:
+        """One core parses while the others encode; on one core a second process could only take turns."""
+        return self.spacy_process == "on" or (self.spacy_process == "auto" and _cores() >= 2)
+
+    @property
+    def chunks_per_batch(self) -> int:
+        return self.overlap_chunks or (4 if self.uses_spacy_process else 1)
+
+    @property
+    def torch_thread_count(self) -> int:
+        """torch's intra-op threads: a torch thread sharing a core with the spaCy process stalls every
+        parallel op of the encoder while it waits for its time slice."""
+        if self.torch_threads:
+            return self.torch_threads
+        return max(1, _cores() - (1 if self.uses_spacy_process else 0))
 
     def load_tokens(self) -> dict[str, frozenset[str] | None]:
         """Accepted bearer tokens, each with the BriefingService methods it may call (None: all); empty: auth

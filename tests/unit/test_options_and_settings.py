@@ -36,6 +36,23 @@ def test_settings_are_frozen_and_validated() -> None:
         settings.port = 1  # type: ignore[misc]
     with pytest.raises(ValueError, match="max_receive_message_bytes"):
         Settings.from_args(["--max-article-chars", "100000000"], {})
-    with pytest.raises(ValueError, match=r"^overlap_chunks is 0; must be >= 1$"):
-        Settings.from_args(["--overlap-chunks", "0"], {})
-    assert Settings.from_args(["--overlap-chunks", "4"], {}).overlap_chunks == 4
+    with pytest.raises(ValueError, match=r"^overlap_chunks is -1; must be >= 0 \(0: automatic\)$"):
+        Settings.from_args(["--overlap-chunks", "-1"], {})
+    assert Settings.from_args(["--overlap-chunks", "3"], {}).chunks_per_batch == 3
+    with pytest.raises(ValueError, match=r"^spacy_process is 'maybe'; allowed auto, on, off$"):
+        Settings.from_args(["--spacy-process", "maybe"], {})
+
+
+def test_the_spacy_process_sets_chunks_and_torch_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefing_service.settings as settings_module
+
+    monkeypatch.setattr(settings_module, "_cores", lambda: 2)
+    auto = Settings.from_args([], {})
+    assert (auto.uses_spacy_process, auto.chunks_per_batch, auto.torch_thread_count) == (True, 4, 1)
+    off = Settings.from_args(["--spacy-process", "off"], {})
+    assert (off.uses_spacy_process, off.chunks_per_batch, off.torch_thread_count) == (False, 1, 2)
+    assert Settings.from_args(["--torch-threads", "2"], {}).torch_thread_count == 2
+    monkeypatch.setattr(settings_module, "_cores", lambda: 1)
+    one = Settings.from_args([], {})
+    assert (one.uses_spacy_process, one.torch_thread_count) == (False, 1)
+    assert Settings.from_args(["--spacy-process", "on"], {}).torch_thread_count == 1

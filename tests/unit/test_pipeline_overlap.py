@@ -1,9 +1,14 @@
-"""The two-stage overlap (spaCy on one thread, encoder and finishing on another) changes timing, not answers."""
+"""The two-stage overlap (spaCy on one thread or in the spaCy process, encoder and finishing on another) changes
+timing, not answers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from briefing_service.components.parse_process import ParseProcess
+from briefing_service.components.segmenter import SPACY_MODEL
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.errors import InvalidArticle
 from briefing_service.pipeline.pipeline import Pipeline, _chunks, _Work
@@ -18,13 +23,17 @@ def _work(chars: int) -> _Work:
 
 
 def test_chunks_keep_order_and_split_by_text_size() -> None:
-    live = [_work(100) for _ in range(16)]
+    live = [_work(3000) for _ in range(16)]
     chunks = _chunks(live, 4)
     assert [len(c) for c in chunks] == [4, 4, 4, 4]
     assert [w for c in chunks for w in c] == live
     assert [len(c) for c in _chunks(live[:3], 4)] == [1, 1, 1]
     assert [len(c) for c in _chunks(live[:5], 1)] == [5]
     assert _chunks([], 4) == []
+    # Short articles are not cut into chunks of less than MIN_CHUNK_CHARS.
+    assert [len(c) for c in _chunks([_work(100) for _ in range(16)], 4)] == [16]
+    assert [len(c) for c in _chunks([_work(1500) for _ in range(8)], 4)] == [2, 2, 2, 2]
+    assert [len(c) for c in _chunks([_work(500) for _ in range(8)], 4)] == [4, 4]
 
 
 def _shape(s: Summary) -> tuple[Any, ...]:
@@ -35,12 +44,30 @@ def _shape(s: Summary) -> tuple[Any, ...]:
     )
 
 
-def test_overlapped_batch_matches_serial_batch(pipeline: Pipeline) -> None:
+@pytest.fixture(scope="module")
+def parser() -> Iterator[ParseProcess]:
+    process = ParseProcess(SPACY_MODEL)
+    process.start()
+    process.wait_ready()
+    yield process
+    process.close()
+
+
+@pytest.mark.parametrize("schedule", ["threads", "spacy-process", "spacy-process-one-chunk"])
+def test_overlapped_batch_matches_serial_batch(
+    pipeline: Pipeline, parser: ParseProcess, schedule: str
+) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(texts)]
     items.insert(2, (Article(text="   ", id="blank"), SummaryOptions()))
     serial = Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=1).summarize_batch(items)
-    overlapped = Pipeline(pipeline.nlp, pipeline.encoder, overlap_chunks=4).summarize_batch(items)
+    other = Pipeline(
+        pipeline.nlp,
+        pipeline.encoder,
+        overlap_chunks=1 if schedule.endswith("one-chunk") else 4,
+        parser=parser if schedule.startswith("spacy-process") else None,
+    )
+    overlapped = other.summarize_batch(items)
     assert len(overlapped) == len(items)
     assert isinstance(overlapped[2], InvalidArticle)  # a bad article keeps its slot
     for a, b in zip(serial, overlapped, strict=True):

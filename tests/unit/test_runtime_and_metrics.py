@@ -6,8 +6,9 @@ import asyncio
 import sys
 import time
 
+import pytest
 from briefing_service.edge.metrics import LAG_PROBE_SECONDS, Metrics
-from briefing_service.runtime import SWITCH_INTERVAL_SECONDS, tune_interpreter
+from briefing_service.runtime import SWITCH_INTERVAL_SECONDS, _fix_mmap_threshold, _glibc, tune_interpreter
 
 
 def test_tune_interpreter_sets_the_switch_interval() -> None:
@@ -17,6 +18,13 @@ def test_tune_interpreter_sets_the_switch_interval() -> None:
         assert abs(sys.getswitchinterval() - SWITCH_INTERVAL_SECONDS) < 1e-9
     finally:
         sys.setswitchinterval(before)
+
+
+def test_the_allocator_takes_the_fixed_mmap_threshold() -> None:
+    """glibc answers 1 when it takes the setting; elsewhere (no glibc) there is nothing to tune."""
+    if _glibc() is None:
+        pytest.skip("not glibc")
+    assert _fix_mmap_threshold() is True
 
 
 def _bucket(metrics: Metrics, le: str) -> float:

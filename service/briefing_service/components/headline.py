@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+from briefing_service.components.headline_check import sound
 from briefing_service.components.headline_text import (
     _CHROME,
     _CLOSE_Q,
+    _COMPARATIVES,
     _DANGLING,
     _FINITE,
+    _FIXED_ADJ,
     _FIXED_PP,
     _FRONTED,
     _INSTITUTION,
@@ -36,11 +38,10 @@ from briefing_service.components.headline_text import (
     _Clause,
     _render,
     _subject,
+    _subspans,
 )
 
 __all__ = ["choose_headline", "compress_sentence"]
-
-_COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
 
 
 def _find_clause(span: Span) -> _Clause:
@@ -155,6 +156,9 @@ def _strip_tails(clause: _Clause) -> None:
             has_clause = any(c.dep_ in ("relcl", "acl") for c in t.children)
             ing_tail = t.left_edge.lower_.endswith("ing")  # ", surprising analysts" tagged as amod + dobj
             drop = twin and (has_clause or ing_tail) and t.right_edge.i >= max(clause.keep) - 1
+            # A second object after a comma is a comment on the first: "cut its rate ..., its second
+            # reduction since the summer, as ..." (the parse gives "cut" two objects).
+            drop = drop or (twin and dep == "dobj")
         if drop:
             clause.drop_subtree(t)
 
@@ -175,9 +179,12 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
             (hi + 1 < len(doc) and not doc[hi].whitespace_ and not doc[hi + 1].is_punct)
             or (hi + 1 < len(doc) and not doc[hi].whitespace_ and doc[hi + 1].text in ("-", "–"))
             or (lo > 0 and not doc[lo - 1].whitespace_ and doc[lo - 1].text in ("-", "–"))
+            or (lo > 0 and not doc[lo - 1].whitespace_ and not doc[lo - 1].is_punct)  # "6-1" -> "6"
         ):
             continue  # half of a hyphenated word ("high-level"): removing it leaves "-level"
         dep, head = t.dep_, t.head
+        if t.tag_ in ("WRB", "WDT", "WP") or dep == "mark" or t.lower_ == "than":
+            continue  # "when" or "than" alone: the clause or comparison it opens would be left without it
         is_time = t.ent_type_ in _TIME_ENTS or any(
             c.ent_type_ in _TIME_ENTS and c.dep_ == "pobj" for c in t.children
         )
@@ -190,6 +197,8 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
             dep == "advcl"
             or (dep in ("acl", "ccomp") and participial)
             or (dep == "conj" and t.pos_ in ("VERB", "AUX") and _subject(t) is not None)
+            # "... reminded X about Y and urged them to learn": a second verb phrase on the same subject
+            or (dep == "conj" and t.pos_ == "VERB" and head.i == root.i and t.i > root.i)
         )
         timing = on_verb and dep in ("prep", "npadvmod", "advmod") and (is_time or t.lower_ in _TIME_WORDS)
         if clausal or timing:
@@ -209,7 +218,13 @@ def _optional_levels(clause: _Clause) -> list[list[Token]]:
                 levels[1].append(t)
         elif dep in ("acl", "relcl"):
             levels[2].append(t)  # "the man who will present ...": often the only content of the object
-        elif (dep == "amod" and t.ent_iob_ == "O" and t.tag_ == "JJ") or (
+        elif (
+            dep == "amod"
+            and t.ent_iob_ == "O"
+            and t.tag_ == "JJ"
+            and t.lower_ not in _FIXED_ADJ
+            and not t.like_num
+        ) or (  # "the 27th best country" without "27th" says the opposite
             dep == "advmod" and head.pos_ == "ADJ" and t.i < head.i and t.lower_ not in _COMPARATIVES
         ):  # "more powerful than": without "more", the "than" that follows is ungrammatical
             levels[3].append(t)
@@ -234,12 +249,21 @@ def _is_good(clause: _Clause, text: str, max_words: int) -> bool:
         c.dep_ in ("ccomp", "parataxis") and c.i < subj.i for c in kids
     ):
         return False  # two subjects or a clause before the subject: the parse is wrong, do not trust it
-    finite = root.tag_ in _FINITE or any(
-        c.dep_ in ("aux", "auxpass") and c.i in clause.keep and (c.tag_ in _FINITE or c.tag_ == "TO")
-        for c in root.children
+    finite = (
+        clause.headlinese
+        or root.tag_ in _FINITE
+        or any(
+            c.dep_ in ("aux", "auxpass") and c.i in clause.keep and (c.tag_ in _FINITE or c.tag_ == "TO")
+            for c in root.children
+        )
     )
     last = next((t for t in reversed(clause.tokens()) if not t.is_punct), None)
-    return finite and last is not None and last.dep_ not in _DANGLING - {"advmod", "nummod", "compound"}
+    return (
+        finite
+        and last is not None
+        and last.dep_ not in _DANGLING - {"advmod", "nummod", "compound"}
+        and sound(clause)
+    )
 
 
 def _weak_subject(clause: _Clause) -> bool:
@@ -247,34 +271,6 @@ def _weak_subject(clause: _Clause) -> bool:
     return (
         subj is not None and subj.lower_ in _PRONOUNS and subj.i not in clause.replace and not clause.prefix
     )
-
-
-def _subspans(span: Span) -> list[Span]:
-    """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
-    ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
-    doc, cuts = span.doc, [span.start]
-    for t in span[1:]:
-        prev = doc[t.i - 1]
-        glued = (
-            t.is_title
-            and t.tag_ in ("DT", "PRP", "NN", "NNS")
-            and t.ent_iob_ == "O"
-            and prev.is_alpha
-            and prev.ent_iob_ == "O"
-            and t.lower_ != "i"
-        )
-        # Daily-Mail style captions repeat the body's opening words: "... pornography Police in Maryland".
-        repeat = (
-            prev.is_lower
-            and t.is_title
-            and t.i + 3 <= span.end
-            and doc[t.i : t.i + 3].text in (doc[span.start : t.i].text)
-        )
-        if "\n\n" in prev.text_with_ws or glued or repeat:
-            cuts.append(t.i)
-    cuts.append(span.end)
-    parts = [doc[a:b] for a, b in pairwise(cuts) if b > a]
-    return [p for p in parts if any(not t.is_space for t in p)]
 
 
 def _compress(span: Span, max_words: int) -> tuple[str, bool] | None:

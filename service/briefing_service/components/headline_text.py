@@ -1,11 +1,13 @@
 """Headline building blocks: word lists, the kept-token clause, and rendering kept tokens as text.
 
-Split out of headline.py so the compression logic there stays readable; nothing here decides what to cut.
+Split out of headline.py so the compression logic there stays readable: word lists, rendering, and where a
+sentence the segmenter left glued together splits (``_subspans``); nothing here decides what to cut.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -17,7 +19,7 @@ def _words(text: str) -> frozenset[str]:
 _REPORTING = _words(
     "say announce declare tell report state claim add confirm reveal warn insist believe note argue explain "
     "suggest write stress acknowledge admit allege assert contend disclose emphasize emphasise indicate "
-    "maintain predict reiterate remark respond reply testify think urge"
+    "maintain predict reiterate remark respond reply testify think urge find emerge rule"
 )
 _SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -45,7 +47,8 @@ _FIXED_PP = _words(
 # Nouns that mean nothing without their "of" phrase: "an average of 26 months", "the majority of voters".
 _PARTITIVE = _words(
     "average total number majority minority share proportion percentage rate range series handful lot "
-    "couple dozen half third quarter rest part most some all none each one two three four five"
+    "couple dozen half third quarter rest part most some all none each one two three four five "
+    "size age end top middle bottom edge heart centre center kind sort type amount"
 )
 _INSTITUTION = _words(
     "company government ministry agency firm department court group party council board bank union "
@@ -58,6 +61,10 @@ _CHROME = re.compile(
     r"read more|follow us|share this|terms of (use|service)|privacy policy|published:|updated:)"
     r"|©|»\s*\w|\s>\s|\s\|\s"
 )
+_COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
+# Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
+# "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
+_FIXED_ADJ = frozenset({"last", "first", "next", "same", "such", "other", "own", "only", "previous"})
 _MAX_COMPRESS_TOKENS = 150  # longer "sentences" are run-ons or lists; parse-driven compression is hopeless
 _MAX_FALLBACK_TOKENS = 400
 _MIN_WORDS = 3
@@ -90,6 +97,10 @@ class _Clause:
         self.replace: dict[int, str] = {}
         self.prefix = ""
         self.speaker = speaker
+        # Set when headline_style rewrote the main verb ("denies", a bare passive "jailed"): the verb group is
+        # then a headline's finite predicate even though the token's own tag is VBN.
+        self.headlinese = False
+        self.styled: set[int] = set()  # tokens headline_style removed (auxiliaries): restored to re-parse
 
     def tokens(self) -> list[Token]:
         return [self.doc[i] for i in sorted(self.keep)]
@@ -135,13 +146,19 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
     toks = clause.tokens()
     if upto is not None:
         toks = [t for t in toks if t.i <= upto]
-    drop = _unbalanced_quotes(toks)
+    drop = _unbalanced_quotes(toks) | _orphan_commas(clause, toks)
     toks = [t for t in toks if t.i not in drop]
     if headline_style and toks:
         first = next((t for t in toks if not t.is_punct), None)
         if first is not None and _article_droppable(first, leading=True):
             toks = [t for t in toks if t.i != first.i]
         toks = [t for t in toks if not _article_droppable(t, leading=False)]
+        # "an astonishing 6,000 metres" without its adjective: the article belonged to the adjective
+        toks = [
+            t
+            for t, nxt in zip(toks, [*toks[1:], None], strict=True)
+            if not (t.lower_ in ("a", "an") and t.dep_ == "det" and nxt is not None and nxt.like_num)
+        ]
     parts: list[str] = [clause.prefix + " "] if clause.prefix else []
     prev: Token | None = None
     for t in toks:
@@ -159,15 +176,42 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
     text = re.sub(r"([(\[])\s+", r"\1", text)
     text = re.sub(r"^[\s,;:.\-–—]+|[\s,;:.\-–—!]+$", "", text)
     m = re.search(r"[^\W\d_]", text)
-    if m and headline_style:
+    # "99th qualifier", "45-year-old fan": a headline that opens with a number keeps its letters as they are
+    if m and headline_style and not any(ch.isdigit() for ch in text[: m.start()]):
         text = text[: m.start()] + text[m.start()].upper() + text[m.start() + 1 :]
     return text
 
 
+def _orphan_commas(clause: _Clause, toks: list[Token]) -> set[int]:
+    """A comma left between the subject and its verb by two separate cuts ("Terry Martin, 48, pictured in a
+    mugshot, shot ..." -> "Terry Martin, shot"): English never puts one there."""
+    subj = _subject(clause.root)
+    if subj is None:
+        return set()
+    verb_group = {clause.root.i} | {c.i for c in clause.root.children if c.dep_ in ("aux", "auxpass", "neg")}
+    out: set[int] = set()
+    for prev, tok, nxt in zip(toks, toks[1:], toks[2:], strict=False):
+        if tok.text == "," and nxt.i in verb_group and subj.left_edge.i <= prev.i <= subj.right_edge.i:
+            out.add(tok.i)
+    return out
+
+
 def _unbalanced_quotes(toks: list[Token]) -> set[int]:
-    """Quote marks orphaned by deletions, plus a pair that merely wraps the whole headline."""
+    """Quote marks and brackets orphaned by deletions, plus a quote pair that merely wraps the headline."""
     stack: list[int] = []
     drop: set[int] = set()
+    opened: list[int] = []
+    for t in toks:
+        if t.text in ("(", "["):
+            opened.append(t.i)
+        elif t.text in (")", "]"):
+            if opened:
+                opened.pop()
+            else:
+                drop.add(t.i)
+        elif opened and (")" in t.text or "]" in t.text):
+            opened.pop()  # a wire tag glued to the next word is one token: "(" + "CNN)Blues"
+    drop.update(opened)
     pairs: list[tuple[int, int]] = []
     singles: list[int] = []
     for t in toks:
@@ -193,16 +237,71 @@ def _unbalanced_quotes(toks: list[Token]) -> set[int]:
     return drop
 
 
+def _quoted(t: Token) -> bool:
+    """Inside a quotation on the same line: the speaker's words keep their articles."""
+    left = [u.text for u in t.doc[max(0, t.i - 30) : t.i]]
+    opens = sum(x in _OPEN_Q or x in ('"', "'", "‘") for x in left)
+    closes = sum(x in _CLOSE_Q or x == "’" for x in left)
+    return opens > closes
+
+
+_KEEP_THE = frozenset({"same", "last", "first", "next", "only", "other", "former", "latest", "late"})
+
+
 def _article_droppable(t: Token, leading: bool) -> bool:
     if t.dep_ != "det" or t.ent_iob_ != "O" or t.lower_ not in ("a", "an", "the"):
         return False
     head = t.head
     if leading:
         return head.pos_ in ("NOUN", "ADJ", "PROPN")
+    # Headlines drop articles ("Man dies in road accident"), but not inside a quotation, not before a
+    # superlative, number or "same"/"last" ("the 27th best", "the same spot"), not on a quantity noun ("a
+    # number of"), not "the" of a phrase its "of" defines ("the point of view"), and "the" only on a subject or
+    # object ("in the brain", "from the inside" read wrong without it).
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else t
+    prev = t.doc[t.i - 1] if t.i > 0 else t
+    roles = (
+        ("nsubj", "nsubjpass", "dobj")
+        if t.lower_ == "the"
+        else ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+    )
     return (
-        t.lower_ != "the"
-        and head.dep_ in ("dobj", "nsubj", "nsubjpass")
-        and head.pos_ == "NOUN"
+        head.pos_ == "NOUN"
+        and head.dep_ in roles
+        and head.i > t.i
+        and prev.lower_ != "of"  # "one hell of a show"
+        and nxt.tag_ not in ("JJS", "RBS", "CD")
+        and nxt.lower_ not in _KEEP_THE
         and head.lemma_.lower() not in _QUANT_NOUNS
         and head.ent_type_ not in _QUANT_ENTS
+        and not (t.lower_ == "the" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children))
+        and not _quoted(t)
     )
+
+
+def _subspans(span: Span) -> list[Span]:
+    """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
+    ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
+    doc, cuts = span.doc, [span.start]
+    for t in span[1:]:
+        prev = doc[t.i - 1]
+        glued = (
+            t.is_title
+            and t.tag_ in ("DT", "PRP", "NN", "NNS")
+            and t.ent_iob_ == "O"
+            and prev.is_alpha
+            and prev.ent_iob_ == "O"
+            and t.lower_ != "i"
+        )
+        # Daily-Mail style captions repeat the body's opening words: "... pornography Police in Maryland".
+        repeat = (
+            prev.is_lower
+            and t.is_title
+            and t.i + 3 <= span.end
+            and doc[t.i : t.i + 3].text in (doc[span.start : t.i].text)
+        )
+        if "\n\n" in prev.text_with_ws or glued or repeat:
+            cuts.append(t.i)
+    cuts.append(span.end)
+    parts = [doc[a:b] for a, b in pairwise(cuts) if b > a]
+    return [p for p in parts if any(not t.is_space for t in p)]

@@ -78,6 +78,11 @@ class Metrics:
             registry=r,
         )
 
+    def watch_spacy_process(self, pid: Callable[[], int | None]) -> None:
+        """briefing_spacy_process_resident_memory_bytes etc.: the spaCy child's memory and CPU, which the
+        server's own process_* metrics do not include."""
+        ProcessCollector(namespace="briefing_spacy", pid=lambda: pid() or "-", registry=self.registry)
+
     def watch_queue(self, depth: Callable[[], int]) -> None:
         self.queue_depth.set_function(lambda: float(depth()))
 

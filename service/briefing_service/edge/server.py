@@ -55,6 +55,7 @@ class _Engine:
         self.pipeline: BatchSummarizer | None = None
         self.idle: Callable[[], bool] = lambda: True  # nothing waiting for the worker (set to the batcher's)
         self.trim_observer: Callable[[float], None] | None = None
+        self.close: Callable[[], None] = lambda: None  # stops the pipeline's spaCy process
 
     def run_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
         if self.pipeline is None:
@@ -161,13 +162,17 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     lag_probe = asyncio.ensure_future(metrics.watch_loop_lag()) if metrics is not None else None
 
     def load() -> BatchSummarizer:
-        set_torch_threads(settings.torch_threads)
+        set_torch_threads(settings.torch_thread_count)
         pipeline = Pipeline.load(
             settings.summarizer_model,
             max_article_chars=settings.max_article_chars,
             encoder_precision=settings.encoder_precision,
-            overlap_chunks=settings.overlap_chunks,
+            overlap_chunks=settings.chunks_per_batch,
+            parse_process=settings.uses_spacy_process,
         )
+        engine.close = pipeline.close
+        if metrics is not None and pipeline.parser is not None:
+            metrics.watch_spacy_process(lambda: pipeline.parser.pid if pipeline.parser else None)
         pipeline.warm_up()
         freeze_long_lived()  # after warm-up: what exists now lives as long as the process
         return CachingSummarizer(pipeline, settings.cache_entries)
@@ -202,6 +207,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     if lag_probe is not None:
         lag_probe.cancel()
     await batcher.stop()
+    engine.close()
     return exit_code
 
 

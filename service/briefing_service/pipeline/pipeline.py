@@ -4,12 +4,12 @@ summarize_batch() runs every stage once for a whole batch of articles — one ``
 call, one ``generate`` call — because on two CPU cores the models are the whole cost and batching is what makes
 them cheap. Errors are per article: a bad article yields its domain error in its slot, the others go on.
 
-On the extractive path the two stages (spaCy; then the encoder, ranking, headline and entities) run back to
-back by default. With ``overlap_chunks`` > 1 the batch is cut into that many chunks and, while a second thread
-encodes and finishes chunk k, the calling thread parses chunk k+1 with spaCy. Which is faster depends on the
-host's load (README "Performance": measured from 0.68x to 1.24x of back to back; with the bf16 encoder, in
-turns on this 2-core machine, 3.95 vs 3.93 art/s), so back to back, which needs no thread hand-offs, is the
-default.
+On the extractive path a batch is cut into ``overlap_chunks`` chunks of about equal text. With a spaCy process
+(components/parse_process.py, the server's default where there are two cores or more) the child parses chunk
+k+1 while this process encodes, ranks and finishes chunk k: spaCy and torch run side by side on their own
+cores. Without one, the stages run back to back by default (``overlap_chunks`` 1); with more chunks, spaCy on
+the calling thread overlaps a second thread that encodes and finishes, but the two share one GIL, and that
+measured anywhere from 0.68x to 1.24x of back to back (README "Performance").
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from briefing_service.components.key_point_trim import key_point_bounds
 from briefing_service.components.parsing import ParsedBlock
 from briefing_service.components.ranker import RankerWeights, score_sentences, select_key_points
 from briefing_service.components.segmenter import (
+    SPACY_MODEL,
     Sentence,
     load_spacy,
     parse_texts,
     sentences_of,
     spacy_model_version,
-    with_offsets,
 )
 from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
 from briefing_service.errors import BriefingError
@@ -45,8 +45,10 @@ from briefing_service.pipeline.options import validate_article
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from briefing_service.components.encoder import SentenceEncoder
+    from briefing_service.components.parse_process import ParseProcess
     from briefing_service.components.seq2seq import Seq2SeqSummarizer
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ HEADLINE_MAX_WORDS = 14
 # 200,000-char article to what a normal one costs.
 MAX_RANKED_SENTENCES = 150
 EXTRACTIVE_SUMMARIZER = "extractive:minilm-centrality+lead+mmr"
+MIN_CHUNK_CHARS = 2_000  # about a short news article
 
 WARM_UP_TEXT = (
     "The city council approved a new budget for public libraries on Tuesday after a long debate. "
@@ -66,11 +69,13 @@ WARM_UP_TEXT = (
 
 def _chunks(live: Sequence[_Work], count: int) -> list[Sequence[_Work]]:
     """Cut a batch into at most ``count`` runs of articles with about equal text (spaCy and the encoder both
-    cost about per character), in order."""
-    if count <= 1 or len(live) <= 1:
-        return [live] if live else []
+    cost about per character), in order, none under MIN_CHUNK_CHARS: a chunk of a few tweets costs more in
+    hand-offs than the overlap wins."""
     sizes = [max(1, len(w.source)) for w in live]
-    share = sum(sizes) / min(count, len(live))
+    count = min(count, len(live), sum(sizes) // MIN_CHUNK_CHARS)
+    if count <= 1:
+        return [live] if live else []
+    share = sum(sizes) / count
     chunks: list[Sequence[_Work]] = []
     start, filled = 0, 0.0
     for i, size in enumerate(sizes):
@@ -117,8 +122,11 @@ class Pipeline:
         max_article_chars: int = 200_000,
         weights: RankerWeights | None = None,
         overlap_chunks: int = 1,
+        parser: ParseProcess | None = None,
     ) -> None:
         self.nlp = nlp
+        # spaCy in a child process (None: on the calling thread); see _staged.
+        self.parser = parser
         self.encoder = encoder
         self.seq2seq = seq2seq
         self.max_article_chars = max_article_chars
@@ -146,22 +154,44 @@ class Pipeline:
         max_article_chars: int = 200_000,
         encoder_precision: str = "auto",
         overlap_chunks: int = 1,
+        parse_process: bool = False,
     ) -> Pipeline:
-        """Load the embedded models (and a seq2seq checkpoint when one is named)."""
+        """Load the embedded models (and a seq2seq checkpoint when one is named); with ``parse_process``
+        spaCy also runs in a child process, which loads while this one loads the rest."""
         from briefing_service.components.encoder import MiniLMEncoder
 
-        seq2seq = None
-        if summarizer_model:
-            from briefing_service.components.seq2seq import Seq2SeqSummarizer
+        parser = None
+        if parse_process:
+            from briefing_service.components.parse_process import ParseProcess
 
-            seq2seq = Seq2SeqSummarizer(summarizer_model)
-        return cls(
-            load_spacy(),
-            MiniLMEncoder(precision=encoder_precision),
-            seq2seq,
-            max_article_chars=max_article_chars,
-            overlap_chunks=overlap_chunks,
-        )
+            parser = ParseProcess(SPACY_MODEL)
+            parser.start()
+        try:
+            seq2seq = None
+            if summarizer_model:
+                from briefing_service.components.seq2seq import Seq2SeqSummarizer
+
+                seq2seq = Seq2SeqSummarizer(summarizer_model)
+            pipeline = cls(
+                load_spacy(),
+                MiniLMEncoder(precision=encoder_precision),
+                seq2seq,
+                max_article_chars=max_article_chars,
+                overlap_chunks=overlap_chunks,
+                parser=parser,
+            )
+            if parser is not None:
+                parser.wait_ready()
+        except BaseException:
+            if parser is not None:
+                parser.close()
+            raise
+        return pipeline
+
+    def close(self) -> None:
+        """Stop the spaCy process, if there is one."""
+        if self.parser is not None:
+            self.parser.close()
 
     def warm_up(self) -> None:
         """Real calls so the first request does not pay for lazy initialisation, and memory measured after
@@ -200,12 +230,25 @@ class Pipeline:
         return [w.error if w.error is not None else done[id(w)] for w in work]
 
     def _overlapped(self, live: Sequence[_Work], done: dict[int, Summary]) -> None:
-        """Parse chunk k+1 here while the stage-two thread encodes and finishes chunk k."""
+        """Parse chunk k+1 while chunk k is encoded and finished: in the spaCy process when there is one,
+        else here while a stage-two thread encodes and finishes (GIL-bound, see the module docstring)."""
+        chunks = _chunks(live, self.overlap_chunks)
+        if self.parser is not None:
+            parsed = self.parser.parse_chunks([self._block_texts(c) for c in chunks], self.nlp.vocab)
+            for chunk, docs in zip(chunks, parsed, strict=True):
+                self._attach(chunk, docs)
+                done.update(self._encode_and_finish(chunk))
+            return
+        if len(chunks) <= 1:
+            for chunk in chunks:
+                self._parse(chunk)
+                done.update(self._encode_and_finish(chunk))
+            return
         if self._stage_two is None:
             self._stage_two = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
         pending: list[Future[dict[int, Summary]]] = []
         try:
-            for chunk in _chunks(live, self.overlap_chunks):
+            for chunk in chunks:
                 self._parse(chunk)
                 pending.append(self._stage_two.submit(self._encode_and_finish, chunk))
         finally:
@@ -240,23 +283,28 @@ class Pipeline:
         if w.chrome.chrome_lines:
             w.warnings.append(f"page chrome stripped: {w.chrome.chrome_lines} lines")
 
+    @staticmethod
+    def _block_texts(live: Sequence[_Work]) -> list[str]:
+        return [w.source[b.start : b.end] for w in live if w.chrome is not None for b in w.chrome.blocks]
+
     def _parse(self, live: Sequence[_Work]) -> None:
-        texts: list[str] = []
-        offsets: list[int] = []
-        owners: list[_Work] = []
+        if self.parser is not None:
+            for docs in self.parser.parse_chunks([self._block_texts(live)], self.nlp.vocab):
+                self._attach(live, docs)
+        else:
+            self._attach(live, [b.doc for b in parse_texts(self.nlp, self._block_texts(live))])
+
+    def _attach(self, live: Sequence[_Work], docs: Sequence[Doc]) -> None:
+        """Give each article its parsed blocks (``docs`` in the order of _block_texts) and sentences."""
+        parsed = iter(docs)
         for w in live:
             assert w.chrome is not None
-            for block in w.chrome.blocks:
-                texts.append(w.source[block.start : block.end])
-                offsets.append(block.start)
-                owners.append(w)
-        parsed = with_offsets(parse_texts(self.nlp, texts), offsets)
-        for owner, parsed_block in zip(owners, parsed, strict=True):
-            owner.blocks.append(parsed_block)
-        for w in live:
+            w.blocks = [ParsedBlock(doc=next(parsed), offset=block.start) for block in w.chrome.blocks]
             w.sentences = sentences_of(w.blocks)
             if len(w.sentences) > MAX_RANKED_SENTENCES:
                 w.warnings.append(f"ranked the first {MAX_RANKED_SENTENCES} of {len(w.sentences)} sentences")
+        if next(parsed, None) is not None:
+            raise RuntimeError("the parser returned more docs than blocks were sent")
 
     def _encode(self, live: Sequence[_Work]) -> dict[int, np.ndarray]:
         texts = [s.text for w in live for s in w.sentences[:MAX_RANKED_SENTENCES]]

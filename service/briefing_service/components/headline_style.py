@@ -1,0 +1,206 @@
+"""Headlinese: the tense and voice rules editors apply when a lead sentence becomes a headline.
+
+A headline reports a past event in the present tense ("Greece has denied ..." -> "Greece denies ..."), drops
+the auxiliaries of a passive or progressive ("Man has been jailed" -> "Man jailed", "Boy is recovering" ->
+"Boy recovering") and reduces a relative clause to its participle ("landlord who was convicted of" ->
+"landlord convicted of"). Each rule only rewrites the form of one verb or removes auxiliaries and a relative
+pronoun, so the result is the same parse with fewer words; Daily Mail URL slugs, the nearest thing to an
+editor's headline we have, use exactly these forms ("greece-denies", "man-dies", "brown-warns").
+
+The rules edit a ``_Clause`` (kept tokens plus per-token replacement text); the deletion search runs after.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from briefing_service.components.headline_text import _Clause, _quoted, _subject
+
+_HAVE = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"})
+_PLURAL_PRONOUNS = frozenset({"we", "they", "you"})
+# Base form = past form: the lemmatizer returns the word itself and that is right.
+_SAME_PAST = frozenset(
+    "put cut hit set let quit spread hurt cost shut bet burst cast beat bid broadcast cast fit hit split "
+    "upset read".split()
+)
+_IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+_RELATIVE = frozenset({"who", "that", "which"})
+
+
+def third_person(lemma: str) -> str:
+    """'deny' -> 'denies', 'warn' -> 'warns', 'push' -> 'pushes'."""
+    if lemma in _IRREGULAR_3SG:
+        return _IRREGULAR_3SG[lemma]
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) and not lemma.endswith(("ss", "oo")):
+        return lemma + "es"
+    if lemma.endswith("ss"):
+        return lemma + "es"
+    if len(lemma) > 1 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def present_form(verb: Token, plural: bool, first_person: bool = False) -> str | None:
+    """The present-tense form of ``verb`` agreeing with its subject, or None when the lemma is not usable."""
+    lemma = verb.lemma_.lower()
+    if not lemma.isalpha() or (lemma == verb.lower_ and verb.tag_ == "VBD" and lemma not in _SAME_PAST):
+        return None  # the lemmatizer gave up ("eased" -> "eased"): "easeds" would be worse than the past
+    if lemma == "be":
+        form = "am" if first_person else ("are" if plural else "is")
+    elif plural or first_person:
+        form = lemma
+    else:
+        form = third_person(lemma)
+    return form[0].upper() + form[1:] if verb.text[:1].isupper() else form
+
+
+def _plural(verb: Token, auxes: list[Token]) -> tuple[bool, bool]:
+    """(plural, first person) for the subject of ``verb``: a finite auxiliary says it, else the subject."""
+    for a in auxes:
+        if a.lower_ in ("has", "is", "was", "'s"):
+            return False, False
+        if a.lower_ in ("have", "are", "were", "'ve", "'re"):
+            subj = _subject(verb)
+            return True, subj is not None and subj.lower_ == "i"
+        if a.lower_ in ("am", "'m"):
+            return False, True
+    subj = _subject(verb)
+    if subj is None:
+        return False, False
+    if subj.lower_ == "i":
+        return False, True
+    # "Island Greens", "Rangers": a team or party named in the plural takes a plural verb; places ("Wales",
+    # "Paris") and people do not.
+    named_plural = (
+        subj.tag_ == "NNP"
+        and subj.lower_.endswith("s")
+        and not subj.lower_.endswith(("ss", "us", "is"))
+        and subj.ent_type_ not in ("GPE", "LOC", "PERSON", "FAC")
+    )
+    plural = (
+        named_plural
+        or subj.tag_ in ("NNS", "NNPS")
+        or subj.lower_ in _PLURAL_PRONOUNS
+        or any(c.dep_ == "conj" for c in subj.children)
+        or verb.lower_ == "were"
+    )
+    return plural, False
+
+
+def _retense(clause: _Clause, verb: Token, plural: bool | None = None, bare: bool = True) -> bool:
+    """Rewrite one finite verb group in headline tense; True when it changed. ``plural`` is inherited by a
+    conjunct that shares its subject ("Manchester City have apologised and promised")."""
+    if verb.i not in clause.keep:
+        return False
+    kids = list(verb.children)
+    auxes = [c for c in kids if c.dep_ == "aux" and c.i in clause.keep]
+    passive = [c for c in kids if c.dep_ == "auxpass" and c.i in clause.keep]
+    negated = any(c.dep_ == "neg" for c in kids)
+    if any(a.tag_ == "MD" or a.lower_ in ("to", "do", "does", "did") for a in auxes):
+        return False  # "will", "could", "is to", do-support: the modality is the news, leave it alone
+    if any(a.text[:1] in ("'", "’") for a in auxes + passive):
+        return False  # "It's well known": the contraction cannot be dropped or re-tensed on its own
+    if any(a.lower_ == "had" for a in auxes):
+        return False  # past perfect is backstory ("two months had passed"), not the news
+    subj = _subject(verb)
+    if plural is None:
+        plural, first = _plural(verb, auxes + passive)
+    else:
+        first = False
+    if passive or (verb.tag_ == "VBG" and auxes and all(a.lower_ in _BE | _HAVE for a in auxes)):
+        if not bare or (subj is not None and subj.pos_ in ("PRON", "DET")):
+            return False  # "Some are fighting" -> "Some fighting": a bare participle needs a noun subject
+        # "has been jailed" -> "jailed"; "is recovering" -> "recovering": the bare participle is headlinese
+        if verb.tag_ not in ("VBN", "VBG", "VBD") or not all(
+            a.lower_ in _BE | _HAVE for a in auxes + passive
+        ):
+            return False
+        clause.keep -= {a.i for a in auxes + passive}
+        clause.styled |= {a.i for a in auxes + passive}
+        return True
+    if negated:
+        return False  # "did not pay" -> "does not pay" needs do-support: keep the original wording
+    if verb.tag_ == "VBN" and auxes and all(a.lower_ in _HAVE for a in auxes):
+        form = present_form(verb, plural, first)  # "has denied" -> "denies"
+    elif verb.tag_ in ("VBD", "VBN") and not auxes:  # a root VBN with a subject and no auxiliary is a
+        # past tense the tagger misread ("A snowstorm and icy roads caught Colorado drivers")
+        form = present_form(verb, plural, first)  # "eased past" -> "eases past"
+    else:
+        return False
+    if form is None:
+        return False
+    clause.keep -= {a.i for a in auxes}
+    clause.styled |= {a.i for a in auxes}
+    clause.replace[verb.i] = form
+    return True
+
+
+def headline_tense(clause: _Clause, quoted: list[tuple[int, int]]) -> None:
+    """Present tense / bare participle for the main verb and the verbs conjoined with it. All or nothing:
+    "Man died and his brother is ..." must not become "Man dies and ... was"."""
+    root = clause.root
+    if any(a <= root.i <= b for a, b in quoted) or _quoted(root):
+        return  # a quotation keeps the speaker's tense
+    saved = (set(clause.keep), dict(clause.replace), set(clause.styled))
+    if not _retense(clause, root):
+        _future(clause)
+        return
+    root_plural, _ = _plural(root, [c for c in root.children if c.dep_ in ("aux", "auxpass")])
+    for conj in (c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+        if conj.i not in clause.keep:
+            continue
+        own_subject = _subject(conj) is not None
+        # A conjunct with its own subject keeps its auxiliaries: "... but he is offering" must not lose "is".
+        changed = _retense(clause, conj, None if own_subject else root_plural, bare=not own_subject)
+        if not changed and conj.tag_ in ("VBD", "VBN") and not own_subject:
+            clause.keep, clause.replace, clause.styled = (
+                saved  # one verb stays past: keep the sentence's own tenses
+            )
+            return
+    clause.headlinese = True
+
+
+def _future(clause: _Clause) -> None:
+    """'Ian Wright will present ...' -> 'Ian Wright to present ...'; 'Prince Charles is to name ...' ->
+    'Prince Charles to name ...': the headline future."""
+    root = clause.root
+    kids = [c for c in root.children if c.i in clause.keep]
+    if any(c.dep_ == "neg" for c in kids):
+        return
+    will = [c for c in kids if c.dep_ == "aux" and c.lower_ in ("will", "'ll")]
+    if will and root.tag_ == "VB" and all(c.dep_ != "aux" or c in will for c in kids):
+        clause.replace[will[0].i] = "to"
+        clause.headlinese = True
+        return
+    to_clause = [c for c in kids if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)]
+    complements = ("attr", "acomp", "dobj", "aux", "auxpass")
+    if (
+        root.lemma_ == "be"
+        and root.tag_ in ("VBZ", "VBP")
+        and to_clause
+        and not any(c.dep_ in complements for c in kids)
+    ):
+        clause.keep.discard(root.i)
+        clause.styled.add(root.i)
+        clause.headlinese = True
+
+
+def reduce_relatives(clause: _Clause) -> None:
+    """'who was convicted of' -> 'convicted of', 'that have been spotted' -> 'spotted', 'who is running' ->
+    'running': a passive or progressive relative clause loses its pronoun and auxiliaries."""
+    for rel in [t for t in clause.tokens() if t.dep_ == "relcl"]:
+        kids = list(rel.children)
+        pronoun = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _RELATIVE), None)
+        if pronoun is None or pronoun.i not in clause.keep or any(c.dep_ == "neg" for c in kids):
+            continue
+        if any(c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for c in kids):
+            continue  # "who was convicted ... and was not drunk": the second verb still needs the pronoun
+        auxes = [c for c in kids if c.dep_ in ("aux", "auxpass") and c.i in clause.keep]
+        if not auxes or not all(a.lower_ in _BE | _HAVE for a in auxes):
+            continue
+        passive = any(a.dep_ == "auxpass" for a in auxes) and rel.tag_ == "VBN"
+        progressive = rel.tag_ == "VBG" and any(a.lower_ in _BE for a in auxes)
+        if passive or progressive:
+            clause.keep -= {pronoun.i, *(a.i for a in auxes)}
+            clause.styled |= {pronoun.i, *(a.i for a in auxes)}
