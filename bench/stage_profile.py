@@ -1,8 +1,9 @@
 """`make profile`: where the pipeline's CPU time goes, sampled with py-spy (native frames included).
 
-Runs the model-bound workload (the bench articles, batches of 16, two passes) under ``py-spy record`` and
-sums the samples of both pipeline threads by stage: thread-seconds, where the spaCy thread and the encoder
-thread run at once (torch's own worker threads are not counted). The run is slower than the bench because of
+Runs the model-bound workload (the bench articles, batches of 16, two passes, the server's default settings)
+under ``py-spy record --subprocesses`` and sums the samples of the pipeline's thread and of the spaCy process by
+stage: thread-seconds, where the two run at once (torch's own worker threads are not counted; time spent
+blocked, such as waiting for the other process, is not sampled). The run is slower than the bench because of
 the sampling.
 """
 
@@ -26,6 +27,7 @@ STAGES = (
     ("page chrome, validation", ("Pipeline._prepare",)),
     ("sentence objects", ("sentences_of",)),
     ("waiting for the other stage", ("wait (concurrent/futures",)),
+    ("decoding the spaCy process's docs", ("parse_chunks",)),
 )
 
 
@@ -34,24 +36,32 @@ def workload() -> None:
     from bench_support import load_articles
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
-    from briefing_service.runtime import tune_interpreter
+    from briefing_service.runtime import set_torch_threads, tune_interpreter
+    from briefing_service.settings import Settings
 
     tune_interpreter()
+    defaults = Settings()
+    set_torch_threads(defaults.torch_thread_count)
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(load_articles(50))]
-    pipeline = Pipeline.load()
+    pipeline = Pipeline.load(
+        overlap_chunks=defaults.chunks_per_batch, parse_process=defaults.uses_spacy_process
+    )
     pipeline.summarize_batch(items[:16])
     start = time.perf_counter()
     for _ in range(2):
         for lo in range(0, len(items), 16):
             pipeline.summarize_batch(items[lo : lo + 16])
     print(f"{2 * len(items) / (time.perf_counter() - start):.2f} articles/s while sampled")
+    pipeline.close()
 
 
 def summarize(raw: Path, rate: int) -> None:
     by_stage: collections.Counter[str] = collections.Counter()
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not any(k in stack for k in ("Pipeline.summarize_batch", "Pipeline._encode_and_finish")):
+        if not any(
+            k in stack for k in ("Pipeline.summarize_batch", "Pipeline._encode_and_finish", "_child_main")
+        ):
             continue  # model loading, imports
         frames = stack.split(";")
         stage = next(
@@ -72,7 +82,8 @@ def main() -> None:
     rate = 50
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "stacks.txt"
-        command = ["py-spy", "record", "--native", "--rate", str(rate), "--format", "raw", "-o", str(raw)]
+        command = ["py-spy", "record", "--native", "--subprocesses", "--rate", str(rate), "--format", "raw"]
+        command += ["-o", str(raw)]
         command += ["--", sys.executable, __file__, "--workload"]
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
         subprocess.run(command, check=True, env=env)

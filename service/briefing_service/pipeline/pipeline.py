@@ -173,7 +173,8 @@ class Pipeline:
 
                 seq2seq = Seq2SeqSummarizer(summarizer_model)
             pipeline = cls(
-                load_spacy(),
+                # With a spaCy process this one only decodes its docs: the vocabulary is all it needs.
+                load_spacy(vocab_only=parser is not None),
                 MiniLMEncoder(precision=encoder_precision),
                 seq2seq,
                 max_article_chars=max_article_chars,
@@ -288,11 +289,13 @@ class Pipeline:
         return [w.source[b.start : b.end] for w in live if w.chrome is not None for b in w.chrome.blocks]
 
     def _parse(self, live: Sequence[_Work]) -> None:
+        self._attach(live, self._parse_texts(self._block_texts(live)))
+
+    def _parse_texts(self, texts: list[str]) -> list[Doc]:
+        """Parse in one go, in the spaCy process when there is one."""
         if self.parser is not None:
-            for docs in self.parser.parse_chunks([self._block_texts(live)], self.nlp.vocab):
-                self._attach(live, docs)
-        else:
-            self._attach(live, [b.doc for b in parse_texts(self.nlp, self._block_texts(live))])
+            return [doc for docs in self.parser.parse_chunks([texts], self.nlp.vocab) for doc in docs]
+        return [b.doc for b in parse_texts(self.nlp, texts)]
 
     def _attach(self, live: Sequence[_Work], docs: Sequence[Doc]) -> None:
         """Give each article its parsed blocks (``docs`` in the order of _block_texts) and sentences."""
@@ -338,7 +341,8 @@ class Pipeline:
         )
         fallback = w.article.title or (w.chrome.title if w.chrome else "")
         if abstract:
-            headline = choose_headline(list(self.nlp(abstract).sents), HEADLINE_MAX_WORDS, fallback=abstract)
+            (parsed,) = self._parse_texts([abstract])
+            headline = choose_headline(list(parsed.sents), HEADLINE_MAX_WORDS, fallback=abstract)
         else:
             by_score = [ranked[i].span for i in np.argsort(-scores, kind="stable")]
             lead = [s.span for s in ranked]
