@@ -60,7 +60,7 @@ def _child_main(conn: Connection, model: str) -> None:
     while True:
         try:
             chunks: list[list[str]] = conn.recv()
-        except EOFError:
+        except EOFError:  # the parent closed the pipe (shutdown) or died
             return
         for texts in chunks:
             # Strings interned for the request are freed when the zone ends (the child's vocabulary would
@@ -70,7 +70,10 @@ def _child_main(conn: Connection, model: str) -> None:
                 for block in parse_texts(nlp, texts):
                     docs.add(block.doc)
                 payload = docs.to_bytes()
-            conn.send_bytes(payload)
+            try:
+                conn.send_bytes(payload)
+            except OSError:  # the parent died mid-request (BrokenPipeError): nobody is left to answer
+                return
         # Between requests (the parent is encoding): give freed heap back, or RSS stays at the high-water
         # mark of the largest request (+194 MiB after 10,000 one-line blocks, measured) for good.
         release_free_memory()
