@@ -34,6 +34,7 @@ STAGES = (
 def workload() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_support import load_articles
+    from briefing_service.components.encoder import resolve_precision
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.runtime import set_torch_threads, tune_interpreter
@@ -41,7 +42,7 @@ def workload() -> None:
 
     tune_interpreter()
     defaults = Settings()
-    set_torch_threads(defaults.torch_thread_count)
+    set_torch_threads(defaults.torch_thread_count(resolve_precision(defaults.encoder_precision)))
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(load_articles(50))]
     pipeline = Pipeline.load(
         overlap_chunks=defaults.chunks_per_batch, parse_process=defaults.uses_spacy_process

@@ -159,12 +159,18 @@ class Settings:
     def chunks_per_batch(self) -> int:
         return self.overlap_chunks or (4 if self.uses_spacy_process else 1)
 
-    @property
-    def torch_thread_count(self) -> int:
-        """torch's intra-op threads. All cores even beside the spaCy process: the encoder's ops are parallel,
-        and on two cores 2 threads sharing a core with the child beat 1 thread alone (2.29 vs 1.90-2.05
-        art/s in-process, fp32 encoder, 2026-12-02; README "Performance")."""
-        return self.torch_threads or _cores()
+    def torch_thread_count(self, encoder_precision: str) -> int:
+        """torch's intra-op threads, for the encoder precision in use (``resolve_precision``'s answer). Beside the
+        spaCy process a bf16 encoder costs less than the parse, so torch takes one core and the child another
+        (2-core AVX-512/AMX host, 2026-12-02: 4.20 vs 3.09 art/s in-process, 2.76 vs 2.51 through gRPC at
+        c=8); an fp32 encoder is the slower stage and takes every core (2-core AVX2 host: 2.29 vs 1.90-2.05
+        art/s). A seq2seq model and the in-thread schedule take every core too. README "Performance"."""
+        if self.torch_threads:
+            return self.torch_threads
+        cores = _cores()
+        if self.uses_spacy_process and not self.summarizer_model and encoder_precision == "bf16":
+            return max(1, cores - 1)
+        return cores
 
     def load_tokens(self) -> dict[str, frozenset[str] | None]:
         """Accepted bearer tokens, each with the BriefingService methods it may call (None: all); empty: auth

@@ -48,11 +48,15 @@ def test_the_spacy_process_sets_chunks_and_torch_threads(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(settings_module, "_cores", lambda: 2)
     auto = Settings.from_args([], {})
-    assert (auto.uses_spacy_process, auto.chunks_per_batch, auto.torch_thread_count) == (True, 4, 2)
+    assert (auto.uses_spacy_process, auto.chunks_per_batch) == (True, 4)
+    # bf16: one core for torch, one for the spaCy process; fp32 (the slower stage): every core.
+    assert (auto.torch_thread_count("bf16"), auto.torch_thread_count("fp32")) == (1, 2)
+    seq2seq = Settings.from_args(["--summarizer-model", "some/checkpoint"], {})
+    assert seq2seq.torch_thread_count("bf16") == 2
     off = Settings.from_args(["--spacy-process", "off"], {})
-    assert (off.uses_spacy_process, off.chunks_per_batch, off.torch_thread_count) == (False, 1, 2)
-    assert Settings.from_args(["--torch-threads", "1"], {}).torch_thread_count == 1
+    assert (off.uses_spacy_process, off.chunks_per_batch, off.torch_thread_count("bf16")) == (False, 1, 2)
+    assert Settings.from_args(["--torch-threads", "2"], {}).torch_thread_count("bf16") == 2
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)
     one = Settings.from_args([], {})
-    assert (one.uses_spacy_process, one.torch_thread_count) == (False, 1)
+    assert (one.uses_spacy_process, one.torch_thread_count("bf16")) == (False, 1)
     assert Settings.from_args(["--spacy-process", "on"], {}).uses_spacy_process

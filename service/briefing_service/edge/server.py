@@ -162,7 +162,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     lag_probe = asyncio.ensure_future(metrics.watch_loop_lag()) if metrics is not None else None
 
     def load() -> BatchSummarizer:
-        set_torch_threads(settings.torch_thread_count)
+        from briefing_service.components.encoder import resolve_precision  # imports torch: not at startup
+
+        threads = settings.torch_thread_count(resolve_precision(settings.encoder_precision))
+        set_torch_threads(threads)
+        log.info(
+            "torch on %d thread(s); spaCy %s",
+            threads,
+            "in a child process" if settings.uses_spacy_process else "in-thread",
+        )
         pipeline = Pipeline.load(
             settings.summarizer_model,
             max_article_chars=settings.max_article_chars,
