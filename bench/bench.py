@@ -77,30 +77,37 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
     defaults = Settings()
     default = resolve_precision(defaults.encoder_precision)
-    chunks, threads = defaults.chunks_per_batch, defaults.torch_thread_count(default)
+    default_schedule = defaults.schedule(default)
     all_cores = os.cpu_count() or 1
-    pipeline = Pipeline.load(
-        encoder_precision=default, overlap_chunks=chunks, parse_process=defaults.uses_spacy_process
-    )
-    pipelines = {default: pipeline}
+    # One spaCy process for every configuration that uses one, and the whole model for those that do not.
+    with_process = Pipeline.load(encoder_precision=default, overlap_chunks=4, parse_process=True)
+    nlp = load_spacy()
     # bf16 only where the CPU has it natively (what `auto` picks): emulated it is ~5x slower than fp32.
     precisions = ("fp32", "bf16", "int8") if resolve_precision("auto") == "bf16" else ("fp32", "int8")
+    encoders = {default: with_process.encoder}
     for precision in precisions:
-        if precision not in pipelines:
-            encoder = MiniLMEncoder(precision=precision)
-            pipelines[precision] = Pipeline(
-                pipeline.nlp, encoder, overlap_chunks=chunks, parser=pipeline.parser
-            )
-    # Each precision with the torch threads the server would give it.
-    configs = {name: (p, defaults.torch_thread_count(name)) for name, p in pipelines.items()}
-    # The schedule before the spaCy process: spaCy on the inference thread, then the encoder on every core.
-    # (The pipeline with a spaCy process loaded only the vocabulary here; this one needs the whole model.)
-    nlp = load_spacy()
-    configs["in-thread"] = (Pipeline(nlp, pipeline.encoder, overlap_chunks=1), all_cores)
-    # The default schedule with torch on every core (the default where the encoder is the slower stage) or,
-    # where that is the default, on one (so that torch and the spaCy process each have a core).
-    other_threads = 1 if threads == all_cores else all_cores
-    configs["other-threads"] = (pipeline, other_threads)
+        encoders.setdefault(precision, MiniLMEncoder(precision=precision))
+
+    def configured(settings: Settings, precision: str) -> tuple[Any, Any]:
+        """The pipeline and schedule the server would run with these settings and this encoder."""
+        schedule = settings.schedule(precision)
+        parser = with_process.parser if schedule.spacy_process else None
+        pipeline = Pipeline(nlp, encoders[precision], overlap_chunks=schedule.chunks_per_batch, parser=parser)
+        return pipeline, schedule
+
+    configs: dict[str, tuple[Any, int]] = {}
+    pipelines = {}
+    for precision in precisions:  # each encoder with the schedule the server would give it
+        pipelines[precision], schedule = configured(defaults, precision)
+        configs[precision] = (pipelines[precision], schedule.torch_threads)
+    # The default encoder with spaCy placed the other way (as `--spacy-process on|off` would).
+    other_place = Settings(spacy_process="off" if default_schedule.spacy_process else "on")
+    other_pipeline, other_schedule = configured(other_place, default)
+    configs["other-place"] = (other_pipeline, other_schedule.torch_threads)
+    # The spaCy-process schedule with torch on the other thread count (1 vs every core).
+    process_config = configs[default] if default_schedule.spacy_process else configs["other-place"]
+    other_threads = 1 if process_config[1] == all_cores else all_cores
+    configs["process-other-threads"] = (process_config[0], other_threads)
     aps = _interleaved_aps(configs, items, rounds=1 if QUICK else 3)
     figures = {f"model_bound_{p}_aps": aps[p] for p in precisions}
     model_bound = figures[f"model_bound_{default}_aps"]
@@ -108,7 +115,7 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     # Naive: the stock fp32 MiniLM called once per sentence, one article per call, spaCy on the calling
     # thread, torch on its default of every core.
     torch.set_num_threads(all_cores)
-    naive = Pipeline(nlp, OneByOneEncoder(pipelines["fp32"].encoder), overlap_chunks=1)
+    naive = Pipeline(nlp, OneByOneEncoder(encoders["fp32"]), overlap_chunks=1)
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
     for article, options in sample[:4]:  # warm, as above
         naive.summarize(article, options)
@@ -116,23 +123,25 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     for article, options in sample:
         naive.summarize(article, options)
     naive_aps = len(sample) / (time.perf_counter() - start)
-    torch.set_num_threads(threads)
+    torch.set_num_threads(default_schedule.torch_threads)
     figures_out = {
         "encoder_precision": default,
-        "spacy_process": pipeline.parser is not None,
-        "chunks_per_batch": chunks,
-        "torch_threads": threads,
+        "spacy_process": default_schedule.spacy_process,
+        "chunks_per_batch": default_schedule.chunks_per_batch,
+        "torch_threads": default_schedule.torch_threads,
         "model_bound_aps": model_bound,
         **figures,
-        "model_bound_in_thread_aps": aps["in-thread"],
-        "model_bound_other_torch_threads": other_threads,
-        "model_bound_other_torch_threads_aps": aps["other-threads"],
+        "model_bound_other_place": "spaCy process" if other_schedule.spacy_process else "spaCy in-thread",
+        "model_bound_other_place_torch_threads": other_schedule.torch_threads,
+        "model_bound_other_place_aps": aps["other-place"],
+        "model_bound_process_other_threads": other_threads,
+        "model_bound_process_other_threads_aps": aps["process-other-threads"],
         "naive_aps": naive_aps,
         # Articles (of the sample) whose key points change when summarized alone instead of in a batch of 16.
         "batch_dependent": {p: _batch_dependent(pipelines[p], sample) for p in precisions},
         "batch_dependence_sample": len(sample),
     }
-    pipeline.close()
+    with_process.close()
     return figures_out
 
 
@@ -277,11 +286,11 @@ def print_table(f: dict[str, Any]) -> None:
             print(f"{'  ' + name + ' encoder':<28}{'n/a':>11}   no native {name} on this CPU")
             continue
         print(f"{'  ' + name + ' encoder':<28}{aps:>11.2f}{aps / mb:>15.2f}")
-    aps = f["model_bound_in_thread_aps"]
-    print(f"{'  spaCy in-thread':<28}{aps:>11.2f}{aps / mb:>15.2f}   stages back to back, torch on all cores")
-    aps, n = f["model_bound_other_torch_threads_aps"], f["model_bound_other_torch_threads"]
-    label = f"  {n} torch thread{'s' if n > 1 else ''}"
-    print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   the default schedule, torch on {n} core(s) instead")
+    aps, n = f["model_bound_other_place_aps"], f["model_bound_other_place_torch_threads"]
+    print(f"{'  ' + f['model_bound_other_place']:<28}{aps:>11.2f}{aps / mb:>15.2f}   torch on {n} thread(s)")
+    aps, n = f["model_bound_process_other_threads_aps"], f["model_bound_process_other_threads"]
+    label = f"  spaCy process, {n} torch thr."
+    print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   torch on {n} core(s) beside the child")
     print(f"{'naive (one by one)':<28}{f['naive_aps']:>11.2f}{f['naive_aps'] / mb:>15.2f}")
     for c, s in f["service"].items():
         print(

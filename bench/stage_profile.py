@@ -42,11 +42,10 @@ def workload() -> None:
 
     tune_interpreter()
     defaults = Settings()
-    set_torch_threads(defaults.torch_thread_count(resolve_precision(defaults.encoder_precision)))
+    schedule = defaults.schedule(resolve_precision(defaults.encoder_precision))
+    set_torch_threads(schedule.torch_threads)
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(load_articles(50))]
-    pipeline = Pipeline.load(
-        overlap_chunks=defaults.chunks_per_batch, parse_process=defaults.uses_spacy_process
-    )
+    pipeline = Pipeline.load(overlap_chunks=schedule.chunks_per_batch, parse_process=schedule.spacy_process)
     pipeline.summarize_batch(items[:16])
     start = time.perf_counter()
     for _ in range(2):

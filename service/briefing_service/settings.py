@@ -27,6 +27,15 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """How the extractive pipeline uses the cores (Settings.schedule)."""
+
+    spacy_process: bool  # spaCy in a child process (else on the inference thread)
+    chunks_per_batch: int  # a batch is cut into this many chunks so parsing overlaps encoding
+    torch_threads: int
+
+
 def parse_bool(value: str | bool) -> bool:
     if isinstance(value, bool):
         return value
@@ -150,27 +159,31 @@ class Settings:
     def tls(self) -> bool:
         return bool(self.tls_cert)
 
-    @property
-    def uses_spacy_process(self) -> bool:
-        """One core parses while the others encode; on one core a second process could only take turns."""
-        return self.spacy_process == "on" or (self.spacy_process == "auto" and _cores() >= 2)
-
-    @property
-    def chunks_per_batch(self) -> int:
-        return self.overlap_chunks or (4 if self.uses_spacy_process else 1)
-
-    def torch_thread_count(self, encoder_precision: str) -> int:
-        """torch's intra-op threads, for the encoder precision in use (``resolve_precision``'s answer). Beside the
-        spaCy process a bf16 encoder costs less than the parse, so torch takes one core and the child another
-        (2-core AVX-512/AMX host, 2026-12-02: 4.20 vs 3.09 art/s in-process, 2.76 vs 2.51 through gRPC at
-        c=8); an fp32 encoder is the slower stage and takes every core (2-core AVX2 host: 2.29 vs 1.90-2.05
-        art/s). A seq2seq model and the in-thread schedule take every core too. README "Performance"."""
-        if self.torch_threads:
-            return self.torch_threads
+    def schedule(self, encoder_precision: str) -> Schedule:
+        """Where spaCy and torch run, for the encoder precision in use (``resolve_precision``'s answer: the
+        choice depends on which stage is the slower one). Measured on 2-core hosts, 2026-12-02 (README
+        "Performance"):
+        - fp32 encoder (AVX2 host): the encoder is the slower stage; spaCy in a child process parsing the next
+          chunk while torch encodes this one on every core wins (2.29 vs 2.00 art/s in-thread; torch on one
+          core beside the child 1.90-2.05);
+        - bf16 encoder (AVX-512/AMX host): the encoder is no longer the slower stage and the overlap gains
+          nothing through gRPC (c=8, in turns: in-thread median 3.28 vs 2.82 art/s with the child), while the
+          child costs about 180 MB: spaCy stays on the inference thread, torch on every core. A child forced on
+          (``--spacy-process on``) gets a core of its own (one torch thread: 4.20 vs 3.09 art/s in-process).
+        A seq2seq model keeps torch on every core: ``generate`` is its cost."""
         cores = _cores()
-        if self.uses_spacy_process and not self.summarizer_model and encoder_precision == "bf16":
-            return max(1, cores - 1)
-        return cores
+        if self.spacy_process == "auto":
+            process = cores >= 2 and encoder_precision != "bf16"
+        else:
+            process = self.spacy_process == "on"
+        threads = self.torch_threads or cores
+        if not self.torch_threads and process and encoder_precision == "bf16" and not self.summarizer_model:
+            threads = max(1, cores - 1)
+        return Schedule(
+            spacy_process=process,
+            chunks_per_batch=self.overlap_chunks or (4 if process else 1),
+            torch_threads=threads,
+        )
 
     def load_tokens(self) -> dict[str, frozenset[str] | None]:
         """Accepted bearer tokens, each with the BriefingService methods it may call (None: all); empty: auth

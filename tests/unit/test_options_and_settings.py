@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from briefing_service.errors import InvalidOptions
 from briefing_service.pipeline.options import make_options
-from briefing_service.settings import Settings
+from briefing_service.settings import Schedule, Settings
 
 
 def test_proto3_zero_values_mean_defaults() -> None:
@@ -38,25 +38,30 @@ def test_settings_are_frozen_and_validated() -> None:
         Settings.from_args(["--max-article-chars", "100000000"], {})
     with pytest.raises(ValueError, match=r"^overlap_chunks is -1; must be >= 0 \(0: automatic\)$"):
         Settings.from_args(["--overlap-chunks", "-1"], {})
-    assert Settings.from_args(["--overlap-chunks", "3"], {}).chunks_per_batch == 3
+    assert Settings.from_args(["--overlap-chunks", "3"], {}).schedule("fp32").chunks_per_batch == 3
     with pytest.raises(ValueError, match=r"^spacy_process is 'maybe'; allowed auto, on, off$"):
         Settings.from_args(["--spacy-process", "maybe"], {})
 
 
-def test_the_spacy_process_sets_chunks_and_torch_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_schedule_follows_the_encoder_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     import briefing_service.settings as settings_module
 
     monkeypatch.setattr(settings_module, "_cores", lambda: 2)
     auto = Settings.from_args([], {})
-    assert (auto.uses_spacy_process, auto.chunks_per_batch) == (True, 4)
-    # bf16: one core for torch, one for the spaCy process; fp32 (the slower stage): every core.
-    assert (auto.torch_thread_count("bf16"), auto.torch_thread_count("fp32")) == (1, 2)
-    seq2seq = Settings.from_args(["--summarizer-model", "some/checkpoint"], {})
-    assert seq2seq.torch_thread_count("bf16") == 2
+    # fp32: the encoder is the slower stage; the spaCy process overlaps it, torch on every core.
+    assert auto.schedule("fp32") == Schedule(spacy_process=True, chunks_per_batch=4, torch_threads=2)
+    # bf16: spaCy on the inference thread, torch on every core.
+    assert auto.schedule("bf16") == Schedule(spacy_process=False, chunks_per_batch=1, torch_threads=2)
+    # The process forced on beside a bf16 encoder gets a core of its own; not beside a seq2seq model.
+    forced = Settings.from_args(["--spacy-process", "on"], {})
+    assert forced.schedule("bf16") == Schedule(spacy_process=True, chunks_per_batch=4, torch_threads=1)
+    seq2seq = Settings.from_args(["--spacy-process", "on", "--summarizer-model", "some/checkpoint"], {})
+    assert seq2seq.schedule("bf16").torch_threads == 2
     off = Settings.from_args(["--spacy-process", "off"], {})
-    assert (off.uses_spacy_process, off.chunks_per_batch, off.torch_thread_count("bf16")) == (False, 1, 2)
-    assert Settings.from_args(["--torch-threads", "2"], {}).torch_thread_count("bf16") == 2
+    assert off.schedule("fp32") == Schedule(spacy_process=False, chunks_per_batch=1, torch_threads=2)
+    explicit = Settings.from_args(
+        ["--torch-threads", "2", "--overlap-chunks", "3", "--spacy-process", "on"], {}
+    )
+    assert explicit.schedule("bf16") == Schedule(spacy_process=True, chunks_per_batch=3, torch_threads=2)
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)
-    one = Settings.from_args([], {})
-    assert (one.uses_spacy_process, one.torch_thread_count("bf16")) == (False, 1)
-    assert Settings.from_args(["--spacy-process", "on"], {}).uses_spacy_process
+    assert Settings.from_args([], {}).schedule("fp32") == Schedule(False, 1, 1)

@@ -164,19 +164,21 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     def load() -> BatchSummarizer:
         from briefing_service.components.encoder import resolve_precision  # imports torch: not at startup
 
-        threads = settings.torch_thread_count(resolve_precision(settings.encoder_precision))
-        set_torch_threads(threads)
+        precision = resolve_precision(settings.encoder_precision)
+        schedule = settings.schedule(precision)
+        set_torch_threads(schedule.torch_threads)
         log.info(
-            "torch on %d thread(s); spaCy %s",
-            threads,
-            "in a child process" if settings.uses_spacy_process else "in-thread",
+            "%s encoder, torch on %d thread(s), spaCy %s",
+            precision,
+            schedule.torch_threads,
+            "in a child process" if schedule.spacy_process else "on the inference thread",
         )
         pipeline = Pipeline.load(
             settings.summarizer_model,
             max_article_chars=settings.max_article_chars,
-            encoder_precision=settings.encoder_precision,
-            overlap_chunks=settings.chunks_per_batch,
-            parse_process=settings.uses_spacy_process,
+            encoder_precision=precision,
+            overlap_chunks=schedule.chunks_per_batch,
+            parse_process=schedule.spacy_process,
         )
         engine.close = pipeline.close
         if metrics is not None and pipeline.parser is not None:
