@@ -166,9 +166,9 @@ class Settings:
         - fp32 encoder (AVX2 host): the encoder is the slower stage; spaCy in a child process parsing the next
           chunk while torch encodes this one on every core wins (2.29 vs 2.00 art/s in-thread; torch on one
           core beside the child 1.90-2.05);
-        - bf16 encoder (AVX-512/AMX host): the encoder is no longer the slower stage and the overlap gains
-          nothing through gRPC (c=8, in turns: in-thread median 3.28 vs 2.82 art/s with the child), while the
-          child costs about 180 MB: spaCy stays on the inference thread, torch on every core. A child forced on
+        - bf16 encoder (AVX-512/AMX host): the encoder is no longer the slower stage; through gRPC at c=8, in
+          turns, in-thread beat the child in 5 of 7 rounds (median 3.30 vs 2.76 art/s; in-process the child
+          won 2 of 3 bench runs): spaCy stays on the inference thread, torch on every core. A child forced on
           (``--spacy-process on``) gets a core of its own (one torch thread: 4.20 vs 3.09 art/s in-process).
         A seq2seq model keeps torch on every core: ``generate`` is its cost."""
         cores = _cores()
