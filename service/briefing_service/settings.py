@@ -176,9 +176,12 @@ class Settings:
             process = cores >= 2 and encoder_precision != "bf16"
         else:
             process = self.spacy_process == "on"
-        threads = self.torch_threads or cores
-        if not self.torch_threads and process and encoder_precision == "bf16" and not self.summarizer_model:
-            threads = max(1, cores - 1)
+        if self.torch_threads:
+            threads = self.torch_threads
+        elif process and encoder_precision == "bf16" and not self.summarizer_model:
+            threads = max(1, cores - 1)  # the child gets a core of its own
+        else:
+            threads = cores
         return Schedule(
             spacy_process=process,
             chunks_per_batch=self.overlap_chunks or (4 if process else 1),
