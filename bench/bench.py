@@ -1,9 +1,10 @@
 """`make bench`: throughput and latency of the service against the model-bound limit, in one run.
 
 Figures (all from the same run, so ratios are comparable on a noisy machine):
-- model-bound: the pipeline in-process, no gRPC, batches of 16 back to back, with the server's default settings
-  (spaCy in its child process, batches cut in chunks so the two processes overlap) — the limit; also with
-  each encoder precision (fp32, bf16, int8) and with spaCy on the inference thread instead;
+- model-bound: the pipeline in-process, no gRPC, fed back to back, batched as the server's default schedule
+  says (spaCy in its child process, batches of 4 with the next ones begun while the oldest completes) — the
+  limit; also with each encoder precision (fp32, bf16, int8), with spaCy on the inference thread instead,
+  with torch on the other thread count, and with the spaCy process one batch of 16 at a time;
 - naive: per-article calls, the stock fp32 MiniLM called once per sentence, spaCy called per paragraph;
 - service: through gRPC at concurrency 1, 4, 8, 16 (bounded grpc.aio load generator on loopback);
 - cold start (process start to health SERVING) and the server's peak RSS (its spaCy process included);
@@ -34,6 +35,7 @@ from bench_support import (
     build_distilbart_shaped,
     load_articles,
     server_process,
+    summarize_as_scheduled,
     text_of_tokens,
 )
 
@@ -45,20 +47,22 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def _interleaved_aps(configs: dict[str, tuple[Any, int]], items: list[Any], rounds: int) -> dict[str, float]:
-    """Articles/s of each (pipeline, torch threads) over ``items`` in batches of 16: the median of ``rounds``
-    timed passes, the configurations taking turns (A B C, A B C, ...) so that a slow minute of this shared
-    machine (steal time, the other core busy) lands on every configuration alike instead of on whichever ran
-    then. One untimed pass each first: the first pass pays for allocator and cache growth."""
+def _interleaved_aps(
+    configs: dict[str, tuple[Any, Any, int]], items: list[Any], rounds: int
+) -> dict[str, float]:
+    """Articles/s of each (pipeline, schedule, torch threads) over ``items``, batched as the schedule says: the
+    median of ``rounds`` timed passes, the configurations taking turns (A B C, A B C, ...) so that a slow
+    minute of this shared machine (steal time, the other core busy) lands on every configuration alike
+    instead of on whichever ran then. One untimed pass each first: the first pass pays for allocator and
+    cache growth."""
     import torch
 
     times: dict[str, list[float]] = {name: [] for name in configs}
     for timed in [False] + [True] * rounds:
-        for name, (pipeline, threads) in configs.items():
+        for name, (pipeline, schedule, threads) in configs.items():
             torch.set_num_threads(threads)
             start = time.perf_counter()
-            for lo in range(0, len(items), 16):
-                pipeline.summarize_batch(items[lo : lo + 16])
+            summarize_as_scheduled(pipeline, items, schedule.batch_articles, schedule.batches_in_flight)
             if timed:
                 times[name].append(time.perf_counter() - start)
     return {name: len(items) / float(np.median(t)) for name, t in times.items()}
@@ -71,16 +75,16 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.runtime import tune_interpreter
-    from briefing_service.settings import Settings
+    from briefing_service.settings import Schedule, Settings
 
     tune_interpreter()  # what the server does at startup
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(articles)]
     defaults = Settings()
     default = resolve_precision(defaults.encoder_precision)
-    default_schedule = defaults.schedule(default)
+    default_schedule = defaults.schedule()
     all_cores = os.cpu_count() or 1
     # One spaCy process for every configuration that uses one, and the whole model for those that do not.
-    with_process = Pipeline.load(encoder_precision=default, overlap_chunks=4, parse_process=True)
+    with_process = Pipeline.load(encoder_precision=default, parse_process=True)
     nlp = load_spacy()
     # bf16 only where the CPU has it natively (what `auto` picks): emulated it is ~5x slower than fp32.
     precisions = ("fp32", "bf16", "int8") if resolve_precision("auto") == "bf16" else ("fp32", "int8")
@@ -88,26 +92,25 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     for precision in precisions:
         encoders.setdefault(precision, MiniLMEncoder(precision=precision))
 
-    def configured(settings: Settings, precision: str) -> tuple[Any, Any]:
-        """The pipeline and schedule the server would run with these settings and this encoder."""
-        schedule = settings.schedule(precision)
+    def configured(schedule: Schedule, precision: str) -> tuple[Any, Schedule, int]:
+        """The pipeline the server would run with this schedule and encoder."""
         parser = with_process.parser if schedule.spacy_process else None
         pipeline = Pipeline(nlp, encoders[precision], overlap_chunks=schedule.chunks_per_batch, parser=parser)
-        return pipeline, schedule
+        return pipeline, schedule, schedule.torch_threads
 
-    configs: dict[str, tuple[Any, int]] = {}
-    pipelines = {}
-    for precision in precisions:  # each encoder with the schedule the server would give it
-        pipelines[precision], schedule = configured(defaults, precision)
-        configs[precision] = (pipelines[precision], schedule.torch_threads)
+    configs: dict[str, tuple[Any, Schedule, int]] = {}
+    for precision in precisions:  # each encoder with the server's schedule
+        configs[precision] = configured(default_schedule, precision)
     # The default encoder with spaCy placed the other way (as `--spacy-process on|off` would).
-    other_place = Settings(spacy_process="off" if default_schedule.spacy_process else "on")
-    other_pipeline, other_schedule = configured(other_place, default)
-    configs["other-place"] = (other_pipeline, other_schedule.torch_threads)
+    other_schedule = Settings(spacy_process="off" if default_schedule.spacy_process else "on").schedule()
+    configs["other-place"] = configured(other_schedule, default)
     # The spaCy-process schedule with torch on the other thread count (1 vs every core).
-    process_config = configs[default] if default_schedule.spacy_process else configs["other-place"]
-    other_threads = 1 if process_config[1] == all_cores else all_cores
-    configs["process-other-threads"] = (process_config[0], other_threads)
+    process_schedule = default_schedule if default_schedule.spacy_process else other_schedule
+    other_threads = 1 if process_schedule.torch_threads == all_cores else all_cores
+    configs["process-other-threads"] = (configs[default][0], process_schedule, other_threads)
+    # The spaCy process as it ran before batches overlapped: batches of 16, each cut in 4 chunks.
+    one_at_a_time = Schedule(True, 4, process_schedule.torch_threads, batches_in_flight=1, batch_articles=16)
+    configs["process-one-batch"] = configured(one_at_a_time, default)
     aps = _interleaved_aps(configs, items, rounds=1 if QUICK else 3)
     figures = {f"model_bound_{p}_aps": aps[p] for p in precisions}
     model_bound = figures[f"model_bound_{default}_aps"]
@@ -129,6 +132,8 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
         "spacy_process": default_schedule.spacy_process,
         "chunks_per_batch": default_schedule.chunks_per_batch,
         "torch_threads": default_schedule.torch_threads,
+        "batches_in_flight": default_schedule.batches_in_flight,
+        "batch_articles": default_schedule.batch_articles,
         "model_bound_aps": model_bound,
         **figures,
         "model_bound_other_place": "spaCy process" if other_schedule.spacy_process else "spaCy in-thread",
@@ -136,9 +141,10 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
         "model_bound_other_place_aps": aps["other-place"],
         "model_bound_process_other_threads": other_threads,
         "model_bound_process_other_threads_aps": aps["process-other-threads"],
+        "model_bound_process_one_batch_aps": aps["process-one-batch"],
         "naive_aps": naive_aps,
         # Articles (of the sample) whose key points change when summarized alone instead of in a batch of 16.
-        "batch_dependent": {p: _batch_dependent(pipelines[p], sample) for p in precisions},
+        "batch_dependent": {p: _batch_dependent(configs[p][0], sample) for p in precisions},
         "batch_dependence_sample": len(sample),
     }
     with_process.close()
@@ -277,7 +283,8 @@ def print_table(f: dict[str, Any]) -> None:
     print(f"{'what':<28}{'articles/s':>11}{'x model-bound':>15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     print(
         f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}   defaults: {f['encoder_precision']} encoder, "
-        f"spaCy process {'on' if f['spacy_process'] else 'off'}, {f['chunks_per_batch']} chunks a batch, "
+        f"spaCy process {'on' if f['spacy_process'] else 'off'}, batches of {f['batch_articles']}, "
+        f"{f['batches_in_flight']} in flight, {f['chunks_per_batch']} chunk(s) a batch, "
         f"{f['torch_threads']} torch thread(s)"
     )
     for name in ("fp32", "bf16", "int8"):
@@ -291,6 +298,9 @@ def print_table(f: dict[str, Any]) -> None:
     aps, n = f["model_bound_process_other_threads_aps"], f["model_bound_process_other_threads"]
     label = f"  spaCy process, {n} torch thr."
     print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   torch on {n} core(s) beside the child")
+    aps = f["model_bound_process_one_batch_aps"]
+    label = "  spaCy process, 1 batch"
+    print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   one batch of 16 at a time, cut in 4 chunks")
     print(f"{'naive (one by one)':<28}{f['naive_aps']:>11.2f}{f['naive_aps'] / mb:>15.2f}")
     for c, s in f["service"].items():
         print(

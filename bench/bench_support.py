@@ -3,6 +3,7 @@ encoder, and a random seq2seq checkpoint of distilbart-cnn-12-6's shape."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import time
@@ -28,6 +29,23 @@ def load_articles(limit: int) -> list[str]:
                     break
                 texts.append(json.loads(line)["article"])
     return texts[:limit]
+
+
+def summarize_as_scheduled(
+    pipeline: Any, items: Sequence[Any], batch_articles: int, in_flight: int
+) -> list[Any]:
+    """Every item through ``pipeline`` in consecutive batches of ``batch_articles``, up to ``in_flight`` of
+    them begun and not yet completed, as the server's batcher runs them (``Schedule``): with the spaCy
+    process, the child parses the next batches while this thread completes the oldest."""
+    begun: collections.deque[Any] = collections.deque()
+    results: list[Any] = []
+    for lo in range(0, len(items), batch_articles):
+        if len(begun) >= in_flight:
+            results += pipeline.complete(begun.popleft())
+        begun.append(pipeline.begin(items[lo : lo + batch_articles]))
+    while begun:
+        results += pipeline.complete(begun.popleft())
+    return results
 
 
 class OneByOneEncoder:

@@ -1,6 +1,6 @@
 """`make profile`: where the pipeline's CPU time goes, sampled with py-spy (native frames included).
 
-Runs the model-bound workload (the bench articles, batches of 16, two passes, the server's default settings)
+Runs the model-bound workload (the bench articles, two passes, batched as the server's default schedule says)
 under ``py-spy record --subprocesses`` and sums the samples of the pipeline's thread and of the spaCy process by
 stage: thread-seconds, where the two run at once (torch's own worker threads are not counted; time spent
 blocked, such as waiting for the other process, is not sampled). The run is slower than the bench because of
@@ -27,14 +27,13 @@ STAGES = (
     ("page chrome, validation", ("Pipeline._prepare",)),
     ("sentence objects", ("sentences_of",)),
     ("waiting for the other stage", ("wait (concurrent/futures",)),
-    ("decoding the spaCy process's docs", ("parse_chunks",)),
+    ("decoding the spaCy process's docs", ("ParseProcess.receive",)),
 )
 
 
 def workload() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_support import load_articles
-    from briefing_service.components.encoder import resolve_precision
+    from bench_support import load_articles, summarize_as_scheduled
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.runtime import set_torch_threads, tune_interpreter
@@ -42,15 +41,14 @@ def workload() -> None:
 
     tune_interpreter()
     defaults = Settings()
-    schedule = defaults.schedule(resolve_precision(defaults.encoder_precision))
+    schedule = defaults.schedule()
     set_torch_threads(schedule.torch_threads)
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(load_articles(50))]
     pipeline = Pipeline.load(overlap_chunks=schedule.chunks_per_batch, parse_process=schedule.spacy_process)
-    pipeline.summarize_batch(items[:16])
+    summarize_as_scheduled(pipeline, items[:16], schedule.batch_articles, schedule.batches_in_flight)
     start = time.perf_counter()
     for _ in range(2):
-        for lo in range(0, len(items), 16):
-            pipeline.summarize_batch(items[lo : lo + 16])
+        summarize_as_scheduled(pipeline, items, schedule.batch_articles, schedule.batches_in_flight)
     print(f"{2 * len(items) / (time.perf_counter() - start):.2f} articles/s while sampled")
     pipeline.close()
 
@@ -60,7 +58,8 @@ def summarize(raw: Path, rate: int) -> None:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not any(
-            k in stack for k in ("Pipeline.summarize_batch", "Pipeline._encode_and_finish", "_child_main")
+            k in stack
+            for k in ("Pipeline.begin", "Pipeline.complete", "Pipeline._encode_and_finish", "_child_main")
         ):
             continue  # model loading, imports
         frames = stack.split(";")

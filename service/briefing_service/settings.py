@@ -32,8 +32,17 @@ class Schedule:
     """How the extractive pipeline uses the cores (Settings.schedule)."""
 
     spacy_process: bool  # spaCy in a child process (else on the inference thread)
-    chunks_per_batch: int  # a batch is cut into this many chunks so parsing overlaps encoding
+    chunks_per_batch: int  # a batch is cut into this many chunks (parsing one while encoding another)
     torch_threads: int
+    # Batches begun and not yet answered: with the spaCy process, the next batch is sent to it while the
+    # inference thread completes this one, so both cores stay busy across batches.
+    batches_in_flight: int = 1
+    batch_articles: int = 16  # the most articles a batch holds
+
+
+# Small batches keep both stages busy: the callers of a batch get their answers (and send the next article)
+# while the next batches are parsed. 4 measured best of 2, 3, 4 and 8 (README "Performance").
+PIPELINED_BATCH_ARTICLES = 4
 
 
 def parse_bool(value: str | bool) -> bool:
@@ -57,14 +66,14 @@ class Settings:
     # Overload: past these a call is refused at once with RESOURCE_EXHAUSTED naming the limit.
     max_concurrent_calls: int = 128  # BriefingService calls in flight (a stream counts once)
     max_queue: int = 256  # articles waiting for the inference worker
-    max_batch: int = 16  # articles per inference batch
+    max_batch: int = 16  # articles per inference batch (at most 4 while batches overlap: Schedule)
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
-    # spaCy in a child process (auto: where there are at least 2 cores), so it parses on one core while the
-    # encoder runs on the others, instead of taking turns with it under one GIL (README "Performance").
+    # spaCy in a child process (auto: where there are at least 2 cores), so it parses the next batch on one
+    # core while the encoder runs on the others, instead of taking turns with it under one GIL (README
+    # "Performance").
     spacy_process: str = "auto"
-    # Chunks an extractive batch is cut into so spaCy (one chunk) and the encoder (the previous one) run at
-    # once; 1 runs the two stages back to back. 0: 4 with the spaCy process, else 1 (in one process the
-    # overlap fights over the GIL and was not reliably faster: README "Performance").
+    # Chunks a batch is cut into so spaCy (one chunk) and the encoder (the previous one) overlap inside the
+    # batch; 0 = 1 (the server overlaps whole batches instead, Schedule.batches_in_flight).
     overlap_chunks: int = 0
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
     # MiniLM's arithmetic: auto = bf16 where the CPU has native bf16 (AVX512-BF16/AMX; 1.9x the fp32 speed
@@ -159,33 +168,30 @@ class Settings:
     def tls(self) -> bool:
         return bool(self.tls_cert)
 
-    def schedule(self, encoder_precision: str) -> Schedule:
-        """Where spaCy and torch run, for the encoder precision in use (``resolve_precision``'s answer: the
-        choice depends on which stage is the slower one). Measured on 2-core hosts, 2026-12-02 (README
-        "Performance"):
-        - fp32 encoder (AVX2 host): the encoder is the slower stage; spaCy in a child process parsing the next
-          chunk while torch encodes this one on every core wins (2.29 vs 2.00 art/s in-thread; torch on one
-          core beside the child 1.90-2.05);
-        - bf16 encoder (AVX-512/AMX host): the encoder is no longer the slower stage; through gRPC at c=8, in
-          turns, in-thread beat the child in 5 of 7 rounds (median 3.30 vs 2.76 art/s; in-process the child
-          won 2 of 3 bench runs): spaCy stays on the inference thread, torch on every core. A child forced on
-          (``--spacy-process on``) gets a core of its own (one torch thread: 4.20 vs 3.09 art/s in-process).
-        A seq2seq model keeps torch on every core: ``generate`` is its cost."""
+    def schedule(self) -> Schedule:
+        """Where spaCy and torch run, and how batches flow. Measured on this 2-core AVX-512/AMX host,
+        2026-12-03, in-process, three timed passes each in turns (README "Performance"): spaCy in its child
+        process, torch on the other core, batches of 4 with the next batch begun while this one completes,
+        4.61 art/s, against 3.15 with spaCy on the inference thread (torch on both cores) and 3.23 with the
+        child parsing a batch of 16 in 4 chunks; with torch on both cores beside the child, 2.76. The fp32
+        encoder (the slower stage) agrees: 2.55 with torch on one core, 2.19 on two. A seq2seq model keeps
+        torch on every core (``generate`` is its cost) and its batches whole (one ``generate`` per batch)."""
         cores = _cores()
-        if self.spacy_process == "auto":
-            process = cores >= 2 and encoder_precision != "bf16"
-        else:
-            process = self.spacy_process == "on"
+        process = cores >= 2 if self.spacy_process == "auto" else self.spacy_process == "on"
+        extractive = not self.summarizer_model
         if self.torch_threads:
             threads = self.torch_threads
-        elif process and encoder_precision == "bf16" and not self.summarizer_model:
+        elif process and extractive:
             threads = max(1, cores - 1)  # the child gets a core of its own
         else:
             threads = cores
+        in_flight = 3 if process and extractive else 1
         return Schedule(
             spacy_process=process,
-            chunks_per_batch=self.overlap_chunks or (4 if process else 1),
+            chunks_per_batch=self.overlap_chunks or 1,
             torch_threads=threads,
+            batches_in_flight=in_flight,
+            batch_articles=min(self.max_batch, PIPELINED_BATCH_ARTICLES) if in_flight > 1 else self.max_batch,
         )
 
     def load_tokens(self) -> dict[str, frozenset[str] | None]:

@@ -30,7 +30,9 @@ from tls_certs import Certs, make_certs
 
 TOKEN = "test-token-" + "x" * 24
 READER = "reader-token-" + "y" * 24  # limited to Summarize and SummarizeStream in the tokens file
-LIMITS = ["--max-queue", "4", "--max-concurrent-calls", "8", "--max-batch", "4"]
+# spaCy on the inference thread: one batch at a time, so while the worker is busy every new article waits in
+# the queue (with the spaCy process, up to two more batches are begun ahead and hold theirs out of it).
+LIMITS = ["--max-queue", "4", "--max-concurrent-calls", "8", "--max-batch", "4", "--spacy-process", "off"]
 
 
 @pytest.fixture(scope="module")

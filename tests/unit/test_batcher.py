@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from briefing_service.errors import DeadlineUnmeetable, InvalidArticle, Overloaded
+from briefing_service.errors import DeadlineUnmeetable, InvalidArticle, NotReady, Overloaded
 from briefing_service.pipeline.batcher import CALLER_DEADLINE, MicroBatcher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -183,5 +183,71 @@ def test_every_caller_gets_exactly_one_documented_outcome(
             if item == "bad" and outcome not in ("cancelled", "Overloaded", "DeadlineUnmeetable"):
                 assert outcome == "InvalidArticle"
         await batcher.stop()
+
+    run(scenario())
+
+
+class TwoStages:
+    """Stages that record the order of begin/complete/cancel calls; ``complete`` of the first batch waits
+    until the second batch has been begun, which only an overlapping batcher does."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.second_begun = threading.Event()
+        self.hold = threading.Event()
+        self.hold.set()
+
+    def begin(self, items: Sequence[str]) -> list[str]:
+        self.events.append("begin " + "".join(items))
+        if len([e for e in self.events if e.startswith("begin")]) == 2:
+            self.second_begun.set()
+        return list(items)
+
+    def complete(self, begun: list[str]) -> list[str]:
+        self.hold.wait(10)
+        if begun == ["a"]:
+            assert self.second_begun.wait(5), "the next batch was not begun while this one completed"
+        self.events.append("complete " + "".join(begun))
+        return [x.upper() for x in begun]
+
+    def cancel(self, begun: list[str]) -> None:
+        self.events.append("cancel " + "".join(begun))
+
+
+def test_with_batches_in_flight_the_next_batch_begins_while_one_completes() -> None:
+    async def scenario() -> None:
+        stages = TwoStages()
+        batcher: MicroBatcher[str, str] = MicroBatcher(stages, in_flight=2, max_batch=1, max_wait_ms=1)
+        batcher.start()
+        results = await asyncio.gather(*(batcher.submit(x) for x in "abc"))
+        assert results == ["A", "B", "C"]
+        # Completed in the order begun, each answered with its own batch.
+        assert [e for e in stages.events if e.startswith("complete")] == [
+            "complete a",
+            "complete b",
+            "complete c",
+        ]
+        assert stages.events.index("begin b") < stages.events.index("complete a")
+        await batcher.stop()
+
+    run(scenario())
+
+
+def test_stopping_cancels_begun_batches_and_fails_their_callers() -> None:
+    async def scenario() -> None:
+        stages = TwoStages()
+        stages.hold.clear()  # nothing completes until released
+        stages.second_begun.set()
+        batcher: MicroBatcher[str, str] = MicroBatcher(stages, in_flight=3, max_batch=1, max_wait_ms=1)
+        batcher.start()
+        calls = [asyncio.ensure_future(batcher.submit(x)) for x in "abc"]
+        while len([e for e in stages.events if e.startswith("begin")]) < 3:
+            await asyncio.sleep(0.01)
+        # "a" is being completed: stop waits for the inference thread (blocking), so release it from a timer.
+        threading.Timer(0.05, stages.hold.set).start()
+        await batcher.stop()
+        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        assert all(isinstance(o, NotReady) for o in outcomes)
+        assert sorted(e for e in stages.events if e.startswith("cancel")) == ["cancel b", "cancel c"]
 
     run(scenario())

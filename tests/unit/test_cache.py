@@ -17,9 +17,15 @@ class CountingPipeline:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def summarize_batch(
+    def begin(
         self, items: Sequence[tuple[Article, SummaryOptions]]
-    ) -> list[Summary | BriefingError]:
+    ) -> Sequence[tuple[Article, SummaryOptions]]:
+        return items
+
+    def cancel(self, items: Sequence[tuple[Article, SummaryOptions]]) -> None:
+        pass
+
+    def complete(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
         out: list[Summary | BriefingError] = []
         for article, _ in items:
             self.seen.append(article.text)

@@ -38,30 +38,27 @@ def test_settings_are_frozen_and_validated() -> None:
         Settings.from_args(["--max-article-chars", "100000000"], {})
     with pytest.raises(ValueError, match=r"^overlap_chunks is -1; must be >= 0 \(0: automatic\)$"):
         Settings.from_args(["--overlap-chunks", "-1"], {})
-    assert Settings.from_args(["--overlap-chunks", "3"], {}).schedule("fp32").chunks_per_batch == 3
+    assert Settings.from_args(["--overlap-chunks", "3"], {}).schedule().chunks_per_batch == 3
     with pytest.raises(ValueError, match=r"^spacy_process is 'maybe'; allowed auto, on, off$"):
         Settings.from_args(["--spacy-process", "maybe"], {})
 
 
-def test_the_schedule_follows_the_encoder_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytest.MonkeyPatch) -> None:
     import briefing_service.settings as settings_module
 
     monkeypatch.setattr(settings_module, "_cores", lambda: 2)
+    # Two cores: spaCy in its process on one, torch on the other, batches of 4, three in flight.
     auto = Settings.from_args([], {})
-    # fp32: the encoder is the slower stage; the spaCy process overlaps it, torch on every core.
-    assert auto.schedule("fp32") == Schedule(spacy_process=True, chunks_per_batch=4, torch_threads=2)
-    # bf16: spaCy on the inference thread, torch on every core.
-    assert auto.schedule("bf16") == Schedule(spacy_process=False, chunks_per_batch=1, torch_threads=2)
-    # The process forced on beside a bf16 encoder gets a core of its own; not beside a seq2seq model.
-    forced = Settings.from_args(["--spacy-process", "on"], {})
-    assert forced.schedule("bf16") == Schedule(spacy_process=True, chunks_per_batch=4, torch_threads=1)
-    seq2seq = Settings.from_args(["--spacy-process", "on", "--summarizer-model", "some/checkpoint"], {})
-    assert seq2seq.schedule("bf16").torch_threads == 2
+    assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=4)
+    small = Settings.from_args(["--max-batch", "2"], {})
+    assert small.schedule().batch_articles == 2
+    # A seq2seq model: torch on every core, one whole batch at a time (one generate per batch).
+    seq2seq = Settings.from_args(["--summarizer-model", "some/checkpoint"], {})
+    assert seq2seq.schedule() == Schedule(True, 1, 2, batches_in_flight=1, batch_articles=16)
+    # spaCy on the inference thread: nothing to overlap across batches.
     off = Settings.from_args(["--spacy-process", "off"], {})
-    assert off.schedule("fp32") == Schedule(spacy_process=False, chunks_per_batch=1, torch_threads=2)
-    explicit = Settings.from_args(
-        ["--torch-threads", "2", "--overlap-chunks", "3", "--spacy-process", "on"], {}
-    )
-    assert explicit.schedule("bf16") == Schedule(spacy_process=True, chunks_per_batch=3, torch_threads=2)
+    assert off.schedule() == Schedule(False, 1, 2, batches_in_flight=1, batch_articles=16)
+    explicit = Settings.from_args(["--torch-threads", "2", "--overlap-chunks", "3"], {})
+    assert explicit.schedule() == Schedule(True, 3, 2, batches_in_flight=3, batch_articles=4)
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)
-    assert Settings.from_args([], {}).schedule("fp32") == Schedule(False, 1, 1)
+    assert Settings.from_args([], {}).schedule() == Schedule(False, 1, 1)

@@ -47,8 +47,8 @@ def parser() -> Iterator[ParseProcess]:
 
 
 def test_docs_from_the_process_equal_docs_parsed_here(parser: ParseProcess, nlp: Any) -> None:
-    chunks = [TEXTS[:2], TEXTS[2:]]
-    got = [doc for docs in parser.parse_chunks(chunks, nlp.vocab) for doc in docs]
+    tickets = [parser.submit(TEXTS[:2]), parser.submit(TEXTS[2:])]  # the second sent before the first is read
+    got = [doc for ticket in tickets for doc in parser.receive(ticket, nlp.vocab)]
     here = [b.doc for b in parse_texts(nlp, TEXTS)]
     assert [_tokens(d) for d in got] == [_tokens(d) for d in here]
     assert [(e.text, e.label_) for e in got[1].ents] == [(e.text, e.label_) for e in here[1].ents]
@@ -62,14 +62,18 @@ def test_the_process_never_imports_torch(parser: ParseProcess) -> None:
     assert "libtorch" not in maps.read_text()
 
 
-def test_an_abandoned_request_does_not_answer_the_next_one(parser: ParseProcess, nlp: Any) -> None:
-    chunks = [[t] for t in TEXTS]
-    stream = parser.parse_chunks(chunks, nlp.vocab)
-    first = next(stream)
-    assert first[0].text == TEXTS[0]
-    stream.close()  # two answers unread: they must not reach the next caller
-    (docs,) = list(parser.parse_chunks([["A second request, read in full."]], nlp.vocab))
-    assert [d.text for d in docs] == ["A second request, read in full."]
+def test_answers_reach_their_own_request_and_abandoned_ones_are_dropped(
+    parser: ParseProcess, nlp: Any
+) -> None:
+    first, dropped, last = (parser.submit([t]) for t in TEXTS)
+    parser.abandon(dropped)
+    # Received out of order: the earlier answers are kept for their own receive or dropped.
+    assert [d.text for d in parser.receive(last, nlp.vocab)] == [TEXTS[2]]
+    assert [d.text for d in parser.receive(first, nlp.vocab)] == [TEXTS[0]]
+    with pytest.raises(KeyError):
+        parser.receive(dropped, nlp.vocab)
+    ticket = parser.submit(["A later request, read in full."])
+    assert [d.text for d in parser.receive(ticket, nlp.vocab)] == ["A later request, read in full."]
 
 
 def test_a_killed_process_is_started_again_and_the_request_answered(nlp: Any) -> None:
@@ -79,9 +83,11 @@ def test_a_killed_process_is_started_again_and_the_request_answered(nlp: Any) ->
     try:
         first = process.pid
         assert first is not None
+        waiting = process.submit(TEXTS[:1])  # sent before the kill: sent again to the new child
         os.kill(first, signal.SIGKILL)
-        (docs,) = list(process.parse_chunks([TEXTS[:1]], nlp.vocab))
-        assert docs[0].text == TEXTS[0]
+        later = process.submit(TEXTS[1:2])
+        assert [d.text for d in process.receive(waiting, nlp.vocab)] == TEXTS[:1]
+        assert [d.text for d in process.receive(later, nlp.vocab)] == TEXTS[1:2]
         assert process.pid not in (None, first)
     finally:
         process.close()

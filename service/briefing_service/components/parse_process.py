@@ -6,14 +6,15 @@ process parses block texts and sends the docs back as a `DocBin` (compressed tok
 the parse time both ways, measured on 50 CNN/DM articles), which the parent decodes into its own vocabulary.
 The child never imports torch (thinc would, for its PyTorch shims): it is about 150 MB instead of 330 MB.
 
-Requests are answered in order. `parse_chunks` sends all of a batch's chunks in one message and yields each
-chunk's docs as soon as the child has parsed it, so the caller encodes chunk k while the child parses k+1.
-A child that dies (killed, out of memory) is started again and its request sent once more; one that dies twice
-on the same request raises `ParseProcessDied`.
+Requests are answered in order. `submit` sends one without waiting and `receive` reads its docs, so the
+caller can encode one request's docs while the child parses the next (the pipeline does this for a batch's
+chunks, the server's batcher across batches). A child that dies (killed, out of memory) is started
+again and every unanswered request sent once more; a request it dies on twice gets `ParseProcessDied`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -21,7 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ def _child_main(conn: Connection, model: str) -> None:
     from briefing_service.runtime import freeze_long_lived, release_free_memory, tune_interpreter
 
     tune_interpreter()  # the allocator settings the server runs with
-    nlp = load_spacy(model)
+    nlp = load_spacy(model) if model else load_spacy()
     list(nlp.pipe(["Warm the pipeline up once before the first request arrives."]))
     freeze_long_lived()  # the model lives as long as the process: keep it out of every collection
     conn.send(_READY)
@@ -82,9 +83,18 @@ def _child_main(conn: Connection, model: str) -> None:
 class ParseProcess:
     """One child process running spaCy; thread-safe (requests are serialized)."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str = "") -> None:
+        # "": the segmenter's model (named there; importing it here would import spaCy into the caller).
         self.model = model
-        self._lock = threading.Lock()
+        # Guards the pipe's send side and the bookkeeping below; receiving happens outside it (one thread
+        # waits for the child while another sends the next request).
+        self._lock = threading.RLock()
+        self._next_ticket = 0
+        self._unanswered: dict[int, list[str]] = {}  # sent, no answer read yet; oldest first
+        self._answers: dict[int, bytes | BaseException] = {}  # read, not yet received
+        self._abandoned: set[int] = set()
+        self._deaths: dict[int, int] = {}  # request -> times the child died on it
+        self._receiving = threading.Lock()  # one reader of the pipe at a time
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
@@ -115,7 +125,9 @@ class ParseProcess:
         try:
             message = conn.recv()
         except EOFError as exc:
-            raise ParseProcessDied(f"the spaCy process exited while loading {self.model}") from exc
+            raise ParseProcessDied(
+                f"the spaCy process exited while loading {self.model or 'its model'}"
+            ) from exc
         if message != _READY:
             raise ParseProcessDied(f"the spaCy process sent {message!r} instead of {_READY!r}")
 
@@ -132,47 +144,83 @@ class ParseProcess:
         assert self._conn is not None
         return self._conn
 
-    def parse_chunks(self, chunks: Sequence[Sequence[str]], vocab: Vocab) -> Iterator[list[Doc]]:
-        """Parse each chunk of block texts; yield its docs (decoded into ``vocab``) chunk by chunk, in order.
-        The lock is held until the iterator is exhausted or closed; answers a closed iterator did not read
-        are read and dropped then, so the next request gets its own."""
+    def submit(self, texts: Sequence[str]) -> int:
+        """Send one request (block texts) without waiting for its docs; returns its ticket for `receive`.
+        Requests are parsed in the order they are sent, so the child can parse this one while the caller
+        still works on the docs of an earlier one."""
+        with self._lock:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            self._unanswered[ticket] = list(texts)
+            # A dead child (OSError) is found by `receive`, which starts a new one and sends this again.
+            with contextlib.suppress(OSError):
+                self._live_conn().send([self._unanswered[ticket]])
+            return ticket
+
+    def receive(self, ticket: int, vocab: Vocab) -> list[Doc]:
+        """The docs of a submitted request, decoded into ``vocab``. Waits for the child; answers to other
+        requests that arrive first are kept for their own `receive` (or dropped if abandoned)."""
         from spacy.tokens import DocBin
 
+        with self._receiving:
+            while ticket not in self._answers:
+                if ticket not in self._unanswered:
+                    raise KeyError(f"no request {ticket} is waiting for its docs")
+                self._receive_next()
         with self._lock:
-            done = 0
-            for attempt in (1, 2):
-                conn = self._live_conn()
-                received = done
-                try:
-                    conn.send([list(c) for c in chunks[done:]])
-                    while done < len(chunks):
-                        payload = conn.recv_bytes()
-                        received += 1
-                        docs = list(DocBin().from_bytes(payload).get_docs(vocab))
-                        done += 1
-                        yield docs
-                    return
-                except (EOFError, OSError) as exc:
-                    code = self._exit_code()
-                    log.error("spaCy process died (exit code %s) on attempt %d: %s", code, attempt, exc)
-                    self._discard()
-                    if attempt == 2:
-                        raise ParseProcessDied(
-                            f"the spaCy process died twice on the same request (exit code {code})"
-                        ) from exc
-                    self.start()
-                    self.wait_ready()
-                finally:
-                    if self._conn is conn:
-                        self._drain(conn, len(chunks) - received)
+            answer = self._answers.pop(ticket)
+        if isinstance(answer, BaseException):
+            raise answer
+        return list(DocBin().from_bytes(answer).get_docs(vocab))
 
-    def _drain(self, conn: Connection, unread: int) -> None:
-        """Read and drop answers nobody will read (the caller stopped early); a dead child is discarded."""
+    def abandon(self, ticket: int) -> None:
+        """Nobody will `receive` this request: its answer is read and dropped when it comes."""
+        with self._lock:
+            self._answers.pop(ticket, None)
+            if ticket in self._unanswered:
+                self._abandoned.add(ticket)
+
+    def _receive_next(self) -> None:
+        """Read the answer to the oldest unanswered request. A dead child is started again and every
+        unanswered request sent once more, in order; a request the child dies on twice is answered with
+        ParseProcessDied."""
+        with self._lock:
+            conn = self._live_conn()
+            oldest = next(iter(self._unanswered))
         try:
-            for _ in range(unread):
-                conn.recv_bytes()
-        except (EOFError, OSError):
-            self._discard()
+            payload: bytes | BaseException = conn.recv_bytes()
+        except (EOFError, OSError) as exc:
+            with self._lock:
+                if self._conn is conn:  # nobody restarted it yet
+                    self._restart(oldest, exc)
+            return
+        with self._lock:
+            del self._unanswered[oldest]
+            self._deaths.pop(oldest, None)
+            if oldest in self._abandoned:
+                self._abandoned.discard(oldest)
+            else:
+                self._answers[oldest] = payload
+
+    def _restart(self, oldest: int, exc: BaseException) -> None:
+        code = self._exit_code()
+        deaths = self._deaths[oldest] = self._deaths.get(oldest, 0) + 1
+        log.error("spaCy process died (exit code %s) on attempt %d: %s", code, deaths, exc)
+        self._discard()
+        if deaths >= 2:
+            del self._unanswered[oldest], self._deaths[oldest]
+            if oldest in self._abandoned:
+                self._abandoned.discard(oldest)
+            else:
+                self._answers[oldest] = ParseProcessDied(
+                    f"the spaCy process died twice on the same request (exit code {code})"
+                )
+        self.start()
+        self.wait_ready()
+        conn = self._live_conn()
+        with contextlib.suppress(OSError):  # died again already: the next read finds out
+            for texts in self._unanswered.values():
+                conn.send([texts])
 
     def _discard(self) -> None:
         if self._conn is not None:
@@ -194,6 +242,11 @@ class ParseProcess:
                     self._process.kill()
                     self._process.wait(timeout=5)
             self._process, self._conn = None, None
+            # Requests still unanswered are gone with the child; a later `receive` of one raises KeyError.
+            self._unanswered.clear()
+            self._answers.clear()
+            self._abandoned.clear()
+            self._deaths.clear()
 
     def __getstate__(self) -> Any:  # a live process handle cannot be pickled; nothing should try
         raise TypeError("ParseProcess is not picklable")

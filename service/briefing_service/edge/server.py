@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import grpc
 from briefing.v1 import briefing_pb2 as pb
@@ -24,6 +25,7 @@ from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
 from briefing_service.briefing.limits import BriefingLimits
+from briefing_service.components.parse_process import ParseProcess
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.auth import AuthInterceptor
 from briefing_service.edge.interceptors import EdgeInterceptor
@@ -33,7 +35,6 @@ from briefing_service.errors import BriefingError, NotReady
 from briefing_service.pipeline.batcher import MicroBatcher
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
-from briefing_service.pipeline.pipeline import Pipeline
 from briefing_service.runtime import (
     freeze_long_lived,
     release_free_memory,
@@ -57,11 +58,17 @@ class _Engine:
         self.trim_observer: Callable[[float], None] | None = None
         self.close: Callable[[], None] = lambda: None  # stops the pipeline's spaCy process
 
-    def run_batch(self, items: Sequence[tuple[Article, SummaryOptions]]) -> list[Summary | BriefingError]:
+    def begin(self, items: Sequence[tuple[Article, SummaryOptions]]) -> Any:
         if self.pipeline is None:
             return [NotReady("models are still loading; retry when health reports SERVING")] * len(items)
+        return self.pipeline.begin(items)
+
+    def complete(self, begun: Any) -> list[Summary | BriefingError]:
+        if isinstance(begun, list):  # refused in begin
+            return begun
+        assert self.pipeline is not None
         try:
-            return self.pipeline.summarize_batch(items)
+            return self.pipeline.complete(begun)
         finally:
             # Freed heap goes back to the OS when nothing is waiting: glibc keeps it otherwise and RSS stays
             # at its high-water mark. Measured ~2 ms a call (README "Reliability"); skipped under load.
@@ -69,6 +76,10 @@ class _Engine:
                 seconds = release_free_memory()
                 if seconds is not None and self.trim_observer is not None:
                     self.trim_observer(seconds)
+
+    def cancel(self, begun: Any) -> None:
+        if self.pipeline is not None and not isinstance(begun, list):
+            self.pipeline.cancel(begun)
 
     def model_info(self) -> ModelInfo | None:
         return self.pipeline.info if self.pipeline else None
@@ -93,17 +104,19 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     engine = _Engine()
     metrics = Metrics() if settings.metrics_port >= 0 else None
     max_chars = settings.max_article_chars
+    schedule = settings.schedule()
     batcher: MicroBatcher[tuple[Article, SummaryOptions], Summary] = MicroBatcher(
-        engine.run_batch,
-        max_batch=settings.max_batch,
+        engine,
+        in_flight=schedule.batches_in_flight,
+        max_batch=schedule.batch_articles,
         max_wait_ms=settings.batch_wait_ms,
         max_queue=settings.max_queue,
         cost=lambda item: float(len(item[0].text)),
         check=lambda item: validate_article(item[0], max_chars),
-        learn_min_cost=20_000,  # chars: enough text that the per-batch fixed cost does not dominate
+        learn_min_cost=8_000,  # chars (two short articles): the per-batch fixed cost does not dominate
         observer=metrics,
     )
-    engine.idle = lambda: batcher.depth == 0
+    engine.idle = lambda: batcher.idle
     if metrics is not None:
         engine.trim_observer = metrics.memory_trim_seconds.observe
     edge = EdgeInterceptor(max_concurrent_calls=settings.max_concurrent_calls, metrics=metrics)
@@ -161,17 +174,26 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     batcher.start()
     lag_probe = asyncio.ensure_future(metrics.watch_loop_lag()) if metrics is not None else None
 
+    # spaCy's process starts first: it loads its model while this process imports torch and loads MiniLM.
+    parser = ParseProcess() if schedule.spacy_process else None
+    if parser is not None:
+        parser.start()
+        engine.close = parser.close
+
     def load() -> BatchSummarizer:
-        from briefing_service.components.encoder import resolve_precision  # imports torch: not at startup
+        # spaCy, torch and transformers take seconds to import: here, on the worker, while the port is open.
+        from briefing_service.components.encoder import resolve_precision
+        from briefing_service.pipeline.pipeline import Pipeline
 
         precision = resolve_precision(settings.encoder_precision)
-        schedule = settings.schedule(precision)
         set_torch_threads(schedule.torch_threads)
         log.info(
-            "%s encoder, torch on %d thread(s), spaCy %s",
+            "%s encoder, torch on %d thread(s), spaCy %s, %d batch(es) of up to %d articles in flight",
             precision,
             schedule.torch_threads,
             "in a child process" if schedule.spacy_process else "on the inference thread",
+            schedule.batches_in_flight,
+            schedule.batch_articles,
         )
         pipeline = Pipeline.load(
             settings.summarizer_model,
@@ -179,6 +201,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             encoder_precision=precision,
             overlap_chunks=schedule.chunks_per_batch,
             parse_process=schedule.spacy_process,
+            parser=parser,
         )
         engine.close = pipeline.close
         if metrics is not None and pipeline.parser is not None:

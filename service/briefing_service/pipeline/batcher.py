@@ -2,7 +2,12 @@
 
 One worker thread owns the models (two inference calls on two cores only fight over them). Callers await a
 future; the worker collects up to ``max_batch`` items, waiting at most ``max_wait_ms`` for company once the
-first arrives, and runs the pipeline's batch call.
+first arrives, and runs the pipeline's batch call in two halves (`BatchStages`): ``begin`` (cleaning, and
+handing the text to the spaCy process) and ``complete`` (the model time, on the inference thread). With
+``in_flight`` > 1 the next batches are collected and begun on a feeder thread while the inference thread
+completes the oldest, and each batch's callers are answered as soon as it is done: with spaCy in its own
+process, the child parses batch k+1 while torch encodes batch k, and the callers of batch k send their next
+articles while k+1 and k+2 are in flight, so neither core waits for a whole round of callers.
 
 Overload and deadlines are handled here, before any model time is spent:
 - the queue is bounded: past ``max_queue`` waiting items a caller is refused at once (Overloaded, naming the
@@ -27,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from briefing_service.errors import DeadlineUnmeetable, NotReady, Overloaded
 
@@ -36,6 +41,8 @@ log = logging.getLogger(__name__)
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")
+ItemContraT = TypeVar("ItemContraT", contravariant=True)
+ResultCoT = TypeVar("ResultCoT", covariant=True)
 
 # The current call's deadline as a time.monotonic() value (None: no deadline). The gRPC edge sets it for each
 # call; asyncio tasks copy it, so every article of a stream carries its call's deadline into submit().
@@ -68,11 +75,49 @@ class _Pending(Generic[ItemT, ResultT]):
     cost: float
 
 
+class BatchStages(Protocol[ItemContraT, ResultCoT]):
+    """A batch call in two halves: `begin` (cheap; may hand work to another process) and `complete` (the
+    model time, on the inference thread). Batches are completed in the order they were begun; `cancel`
+    drops one that will not be completed (shutdown)."""
+
+    def begin(self, items: Sequence[ItemContraT]) -> Any: ...
+
+    def complete(self, begun: Any) -> Sequence[ResultCoT | BaseException]: ...
+
+    def cancel(self, begun: Any) -> None: ...
+
+
+class _OneCall(Generic[ItemT, ResultT]):
+    """A plain batch call as stages: nothing happens until `complete`."""
+
+    def __init__(self, run: Callable[[Sequence[ItemT]], Sequence[ResultT | BaseException]]) -> None:
+        self.run = run
+
+    def begin(self, items: Sequence[ItemT]) -> Sequence[ItemT]:
+        return items
+
+    def complete(self, begun: Sequence[ItemT]) -> Sequence[ResultT | BaseException]:
+        return self.run(begun)
+
+    def cancel(self, begun: Sequence[ItemT]) -> None:
+        pass
+
+
+@dataclass(eq=False)
+class _Batch(Generic[ItemT, ResultT]):
+    pending: list[_Pending[ItemT, ResultT]]
+    begun_at: float = 0.0  # time.perf_counter() when `begin` was called
+    begun: Any = None
+    completing: bool = False  # handed to `complete` (it can no longer be cancelled)
+
+
 class MicroBatcher(Generic[ItemT, ResultT]):
     def __init__(
         self,
-        run_batch: Callable[[Sequence[ItemT]], Sequence[ResultT | BaseException]],
+        run_batch: Callable[[Sequence[ItemT]], Sequence[ResultT | BaseException]]
+        | BatchStages[ItemT, ResultT],
         *,
+        in_flight: int = 1,
         max_batch: int = 16,
         max_wait_ms: float = 5.0,
         max_queue: int = 256,
@@ -81,7 +126,13 @@ class MicroBatcher(Generic[ItemT, ResultT]):
         learn_min_cost: float = 0.0,
         observer: BatchObserver | None = None,
     ) -> None:
-        self._run_batch = run_batch
+        self._stages: BatchStages[ItemT, ResultT] = (
+            run_batch if not callable(run_batch) else _OneCall(run_batch)
+        )
+        # Batches begun and not yet completed. 1: collect, begin and complete one batch at a time. More: the
+        # next batch is begun on a feeder thread while the inference thread completes the previous ones
+        # (with spaCy in its own process, that process parses the next batch meanwhile).
+        self.in_flight = in_flight
         self.max_batch = max_batch
         self.max_wait = max_wait_ms / 1000.0
         self.max_queue = max_queue
@@ -91,6 +142,9 @@ class MicroBatcher(Generic[ItemT, ResultT]):
         self._queue: collections.deque[_Pending[ItemT, ResultT]] = collections.deque()
         self._arrived = asyncio.Event()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
+        self._feeder: ThreadPoolExecutor | None = None  # begins batches while others complete (in_flight > 1)
+        self._open: list[_Batch[ItemT, ResultT]] = []  # collected, not yet answered; oldest first
+        self._answered = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.batches_run = 0
         self.items_run = 0
@@ -102,6 +156,11 @@ class MicroBatcher(Generic[ItemT, ResultT]):
     def depth(self) -> int:
         return len(self._queue)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing waits for the inference thread but the batch it is on."""
+        return not self._queue and len(self._open) <= 1
+
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._worker(), name="micro-batcher")
@@ -112,11 +171,18 @@ class MicroBatcher(Generic[ItemT, ResultT]):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        while self._queue:
-            pending = self._queue.popleft()
+        waiting = list(self._queue) + [p for batch in self._open for p in batch.pending]
+        self._queue.clear()
+        for pending in waiting:
             if not pending.future.done():
                 pending.future.set_exception(NotReady("server is shutting down"))
+        if self._feeder is not None:
+            self._feeder.shutdown(wait=True)
         self._executor.shutdown(wait=True)
+        for batch in self._open:
+            if batch.begun is not None and not batch.completing:
+                self._stages.cancel(batch.begun)
+        self._open.clear()
 
     async def run_in_worker(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the inference thread (model loading, warm-up): nothing else touches the models."""
@@ -204,34 +270,83 @@ class MicroBatcher(Generic[ItemT, ResultT]):
         return True
 
     async def _worker(self) -> None:
+        """Collect and begin batches, at most ``in_flight`` of them not yet answered; `_completer` completes
+        them in order."""
         loop = asyncio.get_running_loop()
+        begun: asyncio.Queue[_Batch[ItemT, ResultT]] = asyncio.Queue()
+        completer = loop.create_task(self._completer(begun), name="micro-batcher-completer")
+        try:
+            while True:
+                while len(self._open) >= self.in_flight:
+                    self._answered.clear()
+                    await self._answered.wait()
+                pending = await self._collect()
+                if not pending:
+                    continue
+                batch: _Batch[ItemT, ResultT] = _Batch(pending)
+                self._open.append(batch)
+                items = [p.item for p in pending]
+                batch.begun_at = time.perf_counter()
+                try:
+                    batch.begun = await loop.run_in_executor(self._begin_on(), self._stages.begin, items)
+                except Exception as exc:  # a bug in the batch call: every caller of this batch gets it
+                    log.exception("beginning a batch of %d failed", len(items))
+                    self._answer(batch, [exc] * len(items))
+                    continue
+                begun.put_nowait(batch)
+        finally:
+            completer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await completer
+
+    def _begin_on(self) -> ThreadPoolExecutor:
+        """One batch at a time: begin it on the inference thread, right before it completes there. More: on a
+        feeder thread, while the inference thread completes earlier ones."""
+        if self.in_flight <= 1:
+            return self._executor
+        if self._feeder is None:
+            self._feeder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeder")
+        return self._feeder
+
+    async def _completer(self, begun: asyncio.Queue[_Batch[ItemT, ResultT]]) -> None:
+        loop = asyncio.get_running_loop()
+        last_done = time.perf_counter()
         while True:
-            batch = await self._collect()
-            if not batch:
-                continue
-            items = [p.item for p in batch]
-            started = time.perf_counter()
+            batch = await begun.get()
+            # The batch's own time: from when the previous one was answered (or it was begun, if later), so
+            # time spent waiting behind another batch does not count.
+            started = max(last_done, batch.begun_at)
+            batch.completing = True
+            items = len(batch.pending)
             try:
-                results = await loop.run_in_executor(self._executor, self._run_batch, items)
+                results = await loop.run_in_executor(self._executor, self._stages.complete, batch.begun)
             except Exception as exc:  # a bug in the batch call: every caller of this batch gets it
-                log.exception("batch of %d failed", len(items))
-                results = [exc] * len(items)
+                log.exception("batch of %d failed", items)
+                results = [exc] * items
             else:
                 # Only articles that were really summarized say how fast the models are.
                 done = [
-                    p.cost for p, r in zip(batch, results, strict=True) if not isinstance(r, BaseException)
+                    p.cost
+                    for p, r in zip(batch.pending, results, strict=True)
+                    if not isinstance(r, BaseException)
                 ]
                 self._learn(time.perf_counter() - started, sum(done))
-            self._observer.batch_done(len(items), time.perf_counter() - started)
+            last_done = time.perf_counter()
+            self._observer.batch_done(items, last_done - started)
             self.batches_run += 1
-            self.items_run += len(items)
-            for pending, result in zip(batch, results, strict=True):
-                if pending.future.done():
-                    continue
-                if isinstance(result, BaseException):
-                    pending.future.set_exception(result)
-                else:
-                    pending.future.set_result(result)
+            self.items_run += items
+            self._answer(batch, results)
+
+    def _answer(self, batch: _Batch[ItemT, ResultT], results: Sequence[ResultT | BaseException]) -> None:
+        self._open.remove(batch)
+        self._answered.set()
+        for pending, result in zip(batch.pending, results, strict=True):
+            if pending.future.done():
+                continue
+            if isinstance(result, BaseException):
+                pending.future.set_exception(result)
+            else:
+                pending.future.set_result(result)
 
     def _learn(self, seconds: float, cost: float) -> None:
         if cost <= 0 or cost < self.learn_min_cost:

@@ -11,18 +11,33 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from briefing_service.domain import Article, ContentType, ModelInfo, Summary, SummaryOptions
 from briefing_service.errors import BriefingError
 
 
 class BatchSummarizer(Protocol):
+    """`summarize_batch` in two halves (Pipeline.begin / complete), so the server can begin one batch while
+    the previous one completes; `cancel` drops a begun batch that will not be completed."""
+
     info: ModelInfo
 
-    def summarize_batch(
-        self, items: Sequence[tuple[Article, SummaryOptions]]
-    ) -> list[Summary | BriefingError]: ...
+    def begin(self, items: Sequence[tuple[Article, SummaryOptions]]) -> Any: ...
+
+    def complete(self, begun: Any) -> list[Summary | BriefingError]: ...
+
+    def cancel(self, begun: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class _CachedBatch:
+    items: Sequence[tuple[Article, SummaryOptions]]
+    keys: list[str]
+    cached: list[Summary | BriefingError | None]  # per item: the cached result, or None
+    todo: dict[str, int]  # distinct missing key -> the first item with it
+    inner: Any  # the inner summarizer's begun batch (None: every item cached)
 
 
 def cache_key(article: Article, options: SummaryOptions) -> str:
@@ -69,6 +84,9 @@ class CachingSummarizer:
     def summarize_batch(
         self, items: Sequence[tuple[Article, SummaryOptions]]
     ) -> list[Summary | BriefingError]:
+        return self.complete(self.begin(items))
+
+    def begin(self, items: Sequence[tuple[Article, SummaryOptions]]) -> _CachedBatch:
         keys = [cache_key(article, options) for article, options in items]
         results: list[Summary | BriefingError | None] = [
             self._get(k) if self.max_entries else None for k in keys
@@ -80,10 +98,14 @@ class CachingSummarizer:
                 todo[key] = i
         self.hits += sum(r is not None for r in results)
         self.misses += len(todo)
-        computed = self.inner.summarize_batch([items[i] for i in todo.values()]) if todo else []
-        fresh = dict(zip(todo, computed, strict=True))
+        inner = self.inner.begin([items[i] for i in todo.values()]) if todo else None
+        return _CachedBatch(items, keys, results, todo, inner)
+
+    def complete(self, batch: _CachedBatch) -> list[Summary | BriefingError]:
+        computed = self.inner.complete(batch.inner) if batch.inner is not None else []
+        fresh = dict(zip(batch.todo, computed, strict=True))
         for key, result in fresh.items():
-            article = items[todo[key]][0]
+            article = batch.items[batch.todo[key]][0]
             if (
                 isinstance(result, Summary)
                 and article.content_type is not ContentType.HTML
@@ -91,9 +113,13 @@ class CachingSummarizer:
             ):
                 self._put(key, result)
         out: list[Summary | BriefingError] = []
-        for (article, _), key, result in zip(items, keys, results, strict=True):
-            value = result if result is not None else fresh[key]
+        for (article, _), key, hit in zip(batch.items, batch.keys, batch.cached, strict=True):
+            value = hit if hit is not None else fresh[key]
             if isinstance(value, Summary) and value.article_id != article.id:
                 value = dataclasses.replace(value, article_id=article.id)
             out.append(value)
         return out
+
+    def cancel(self, batch: _CachedBatch) -> None:
+        if batch.inner is not None:
+            self.inner.cancel(batch.inner)

@@ -4,12 +4,13 @@ summarize_batch() runs every stage once for a whole batch of articles — one ``
 call, one ``generate`` call — because on two CPU cores the models are the whole cost and batching is what makes
 them cheap. Errors are per article: a bad article yields its domain error in its slot, the others go on.
 
-On the extractive path a batch is cut into ``overlap_chunks`` chunks of about equal text. With a spaCy process
-(components/parse_process.py, the server's default where there are two cores or more) the child parses chunk
-k+1 while this process encodes, ranks and finishes chunk k: spaCy and torch run side by side on their own
-cores. Without one, the stages run back to back by default (``overlap_chunks`` 1); with more chunks, spaCy on
-the calling thread overlaps a second thread that encodes and finishes, but the two share one GIL, and that
-measured anywhere from 0.68x to 1.24x of back to back (README "Performance").
+It comes in two halves, begin() and complete(): begin validates and cleans the articles and, with a spaCy
+process (components/parse_process.py, the server's default where there are two cores or more), sends their
+text to be parsed; complete receives the docs, encodes, ranks and finishes. The server begins the next batches
+while it completes this one (pipeline/batcher.py), so the child parses on one core while torch encodes on the
+other. Inside a batch, ``overlap_chunks`` > 1 cuts it into chunks of about equal text to overlap the same way;
+without a spaCy process that overlap runs spaCy here beside a second thread that encodes and finishes, but the
+two share one GIL, and it measured anywhere from 0.68x to 1.24x of back to back (README "Performance").
 """
 
 from __future__ import annotations
@@ -112,6 +113,17 @@ class _Work:
     error: BriefingError | None = None
 
 
+@dataclass
+class BegunBatch:
+    """A batch between `Pipeline.begin` and `Pipeline.complete`."""
+
+    work: list[_Work]
+    chunks: list[Sequence[_Work]]  # the live articles, in the chunks they are parsed and encoded in
+    tickets: list[int] = field(
+        default_factory=list
+    )  # the spaCy process's request per chunk (none: parse here)
+
+
 class Pipeline:
     def __init__(
         self,
@@ -155,13 +167,14 @@ class Pipeline:
         encoder_precision: str = "auto",
         overlap_chunks: int = 1,
         parse_process: bool = False,
+        parser: ParseProcess | None = None,
     ) -> Pipeline:
         """Load the embedded models (and a seq2seq checkpoint when one is named); with ``parse_process``
-        spaCy also runs in a child process, which loads while this one loads the rest."""
+        spaCy also runs in a child process, which loads while this one loads the rest (``parser``: one
+        already started, which the server does first thing so the child loads during its imports)."""
         from briefing_service.components.encoder import MiniLMEncoder
 
-        parser = None
-        if parse_process:
+        if parse_process and parser is None:
             from briefing_service.components.parse_process import ParseProcess
 
             parser = ParseProcess(SPACY_MODEL)
@@ -212,34 +225,66 @@ class Pipeline:
     def summarize_batch(
         self, items: Sequence[tuple[Article, SummaryOptions]]
     ) -> list[Summary | BriefingError]:
+        return self.complete(self.begin(items))
+
+    def begin(self, items: Sequence[tuple[Article, SummaryOptions]], chunks: int = 0) -> BegunBatch:
+        """The first half of summarize_batch: validate and clean each article and, with a spaCy process,
+        send its chunks to be parsed (``chunks``: how many; 0 = ``overlap_chunks``). Cheap, and safe on a
+        thread other than the one that calls `complete`: the server begins the next batch while this one
+        completes, so the child parses it meanwhile."""
         work = [_Work(article=a, options=o) for a, o in items]
         for w in work:
             self._prepare(w)
         live = [w for w in work if w.error is None]
+        if self.seq2seq is not None:
+            return BegunBatch(work, [live] if live else [])
+        parts = _chunks(live, chunks or self.overlap_chunks)
+        tickets = [self.parser.submit(self._block_texts(c)) for c in parts] if self.parser is not None else []
+        return BegunBatch(work, parts, tickets)
+
+    def complete(self, begun: BegunBatch) -> list[Summary | BriefingError]:
+        """The second half: parse (or receive the spaCy process's docs), encode, rank and finish. Batches are
+        completed in the order they were begun."""
+        done: dict[int, Summary] = {}
         # Every string spaCy interns for this batch is freed when the zone ends: without it the vocabulary
         # (and the server's memory) grows with each new word it ever sees. Nothing spaCy made outlives the
         # zone: Summary holds plain str and offsets.
-        done: dict[int, Summary] = {}
         with self.nlp.memory_zone():
             if self.seq2seq is not None:
                 # One generate() call for the whole batch: batching is what pays for a seq2seq model, and
                 # spaCy's share of the time is small next to it.
-                self._parse(live)
-                done.update(self._encode_and_finish(live))
+                for chunk in begun.chunks:
+                    self._parse(chunk)
+                    done.update(self._encode_and_finish(chunk))
+            elif begun.tickets:
+                self._received(begun, done)
             else:
-                self._overlapped(live, done)
-        return [w.error if w.error is not None else done[id(w)] for w in work]
+                self._overlapped(begun.chunks, done)
+        return [w.error if w.error is not None else done[id(w)] for w in begun.work]
 
-    def _overlapped(self, live: Sequence[_Work], done: dict[int, Summary]) -> None:
-        """Parse chunk k+1 while chunk k is encoded and finished: in the spaCy process when there is one,
-        else here while a stage-two thread encodes and finishes (GIL-bound, see the module docstring)."""
-        chunks = _chunks(live, self.overlap_chunks)
+    def cancel(self, begun: BegunBatch) -> None:
+        """A begun batch that will not be completed: the spaCy process's answers to it are dropped."""
         if self.parser is not None:
-            parsed = self.parser.parse_chunks([self._block_texts(c) for c in chunks], self.nlp.vocab)
-            for chunk, docs in zip(chunks, parsed, strict=True):
+            for ticket in begun.tickets:
+                self.parser.abandon(ticket)
+
+    def _received(self, begun: BegunBatch, done: dict[int, Summary]) -> None:
+        """Each chunk's docs from the spaCy process, encoded and finished while it parses the next."""
+        assert self.parser is not None
+        received = 0
+        try:
+            for chunk, ticket in zip(begun.chunks, begun.tickets, strict=True):
+                docs = self.parser.receive(ticket, self.nlp.vocab)
+                received += 1
                 self._attach(chunk, docs)
                 done.update(self._encode_and_finish(chunk))
-            return
+        finally:
+            for ticket in begun.tickets[received:]:
+                self.parser.abandon(ticket)
+
+    def _overlapped(self, chunks: Sequence[Sequence[_Work]], done: dict[int, Summary]) -> None:
+        """Parse here: back to back for one chunk; for more, parse chunk k+1 while a stage-two thread encodes
+        and finishes chunk k (GIL-bound, see the module docstring)."""
         if len(chunks) <= 1:
             for chunk in chunks:
                 self._parse(chunk)
@@ -294,7 +339,7 @@ class Pipeline:
     def _parse_texts(self, texts: list[str]) -> list[Doc]:
         """Parse in one go, in the spaCy process when there is one."""
         if self.parser is not None:
-            return [doc for docs in self.parser.parse_chunks([texts], self.nlp.vocab) for doc in docs]
+            return self.parser.receive(self.parser.submit(texts), self.nlp.vocab)
         return [b.doc for b in parse_texts(self.nlp, texts)]
 
     def _attach(self, live: Sequence[_Work], docs: Sequence[Doc]) -> None:
