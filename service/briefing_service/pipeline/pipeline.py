@@ -227,9 +227,9 @@ class Pipeline:
     ) -> list[Summary | BriefingError]:
         return self.complete(self.begin(items))
 
-    def begin(self, items: Sequence[tuple[Article, SummaryOptions]], chunks: int = 0) -> BegunBatch:
+    def begin(self, items: Sequence[tuple[Article, SummaryOptions]]) -> BegunBatch:
         """The first half of summarize_batch: validate and clean each article and, with a spaCy process,
-        send its chunks to be parsed (``chunks``: how many; 0 = ``overlap_chunks``). Cheap, and safe on a
+        send its ``overlap_chunks`` chunks to be parsed. Cheap, and safe on a
         thread other than the one that calls `complete`: the server begins the next batch while this one
         completes, so the child parses it meanwhile."""
         work = [_Work(article=a, options=o) for a, o in items]
@@ -238,7 +238,7 @@ class Pipeline:
         live = [w for w in work if w.error is None]
         if self.seq2seq is not None:
             return BegunBatch(work, [live] if live else [])
-        parts = _chunks(live, chunks or self.overlap_chunks)
+        parts = _chunks(live, self.overlap_chunks)
         tickets = [self.parser.submit(self._block_texts(c)) for c in parts] if self.parser is not None else []
         return BegunBatch(work, parts, tickets)
 
