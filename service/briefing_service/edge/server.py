@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,13 @@ SERVICE_NAME = pb.DESCRIPTOR.services_by_name["BriefingService"].full_name
 HEALTH_NAMES = ("", SERVICE_NAME)
 
 
+@dataclass(frozen=True)
+class _NotLoaded:
+    """A batch begun before the models were loaded: each of its items is answered NotReady."""
+
+    items: int
+
+
 class _Engine:
     """Holds the pipeline once loaded; the batcher calls it on the inference thread."""
 
@@ -60,12 +68,12 @@ class _Engine:
 
     def begin(self, items: Sequence[tuple[Article, SummaryOptions]]) -> Any:
         if self.pipeline is None:
-            return [NotReady("models are still loading; retry when health reports SERVING")] * len(items)
+            return _NotLoaded(len(items))
         return self.pipeline.begin(items)
 
     def complete(self, begun: Any) -> list[Summary | BriefingError]:
-        if isinstance(begun, list):  # refused in begin
-            return begun
+        if isinstance(begun, _NotLoaded):
+            return [NotReady("models are still loading; retry when health reports SERVING")] * begun.items
         assert self.pipeline is not None
         try:
             return self.pipeline.complete(begun)
@@ -78,7 +86,7 @@ class _Engine:
                     self.trim_observer(seconds)
 
     def cancel(self, begun: Any) -> None:
-        if self.pipeline is not None and not isinstance(begun, list):
+        if self.pipeline is not None and not isinstance(begun, _NotLoaded):
             self.pipeline.cancel(begun)
 
     def model_info(self) -> ModelInfo | None:

@@ -16,19 +16,16 @@ from typing import Any, Protocol
 
 from briefing_service.domain import Article, ContentType, ModelInfo, Summary, SummaryOptions
 from briefing_service.errors import BriefingError
+from briefing_service.pipeline.batcher import BatchStages
 
 
-class BatchSummarizer(Protocol):
-    """`summarize_batch` in two halves (Pipeline.begin / complete), so the server can begin one batch while
-    the previous one completes; `cancel` drops a begun batch that will not be completed."""
+class BatchSummarizer(BatchStages[tuple[Article, SummaryOptions], Summary], Protocol):
+    """The batcher's two stages (Pipeline.begin / complete / cancel: `summarize_batch` in two halves, so the
+    server can begin one batch while the previous one completes), plus the models' description."""
 
     info: ModelInfo
 
-    def begin(self, items: Sequence[tuple[Article, SummaryOptions]]) -> Any: ...
-
-    def complete(self, begun: Any) -> list[Summary | BriefingError]: ...
-
-    def cancel(self, begun: Any) -> None: ...
+    def complete(self, begun: Any) -> list[Summary | BriefingError]: ...  # errors are domain errors
 
 
 @dataclass(frozen=True)
