@@ -45,6 +45,11 @@ class DeadlineUnmeetable(BriefingError):
     server drops it instead of finishing it for nobody."""
 
 
+class CallerGone(BriefingError):
+    """The caller cancelled, or its deadline passed, after its article had joined a batch: the rest of the work
+    is skipped. Nobody receives this (gRPC has already ended the call); it stands in for the result."""
+
+
 class Unauthenticated(BriefingError):
     """No bearer token, or one the server does not accept."""
 

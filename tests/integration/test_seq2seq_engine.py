@@ -74,3 +74,38 @@ def test_bad_checkpoint_is_a_model_load_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelLoadError, match="cannot load seq2seq summarizer"):
         Seq2SeqSummarizer(str(tmp_path / "empty"))
+
+
+@pytest.mark.parametrize("build", [build_tiny_bart, build_tiny_t5])
+def test_transposed_linears_compute_what_nn_linear_computes(tmp_path: Path, build) -> None:  # type: ignore[no-untyped-def]
+    import torch
+    from briefing_service.components.linear_layout import TransposedLinear, transpose_linears
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    folder = build(tmp_path / "tiny")
+    plain = AutoModelForSeq2SeqLM.from_pretrained(str(folder)).eval()
+    swapped = AutoModelForSeq2SeqLM.from_pretrained(str(folder)).eval()
+    replaced = transpose_linears(swapped)
+    assert replaced == sum(type(m) is torch.nn.Linear for m in plain.modules()) - 1  # all but the output head
+    assert type(swapped.get_output_embeddings()) is torch.nn.Linear
+    assert all(
+        type(m) is not torch.nn.Linear or m is swapped.get_output_embeddings() for m in swapped.modules()
+    )
+    assert any(
+        isinstance(m, TransposedLinear) and m.weight.shape == (m.out_features, m.in_features)
+        for m in swapped.modules()
+    )
+    tok = AutoTokenizer.from_pretrained(str(folder))
+    batch = tok(
+        ["The ferry resumed service on Monday.", "Rain closed the pier."],
+        padding=True,
+        return_tensors="pt",
+        return_token_type_ids=False,
+    )
+    with torch.inference_mode():
+        kwargs = {"max_new_tokens": 6, "min_new_tokens": 6, "do_sample": False}
+        assert torch.equal(plain.generate(**batch, **kwargs), swapped.generate(**batch, **kwargs))
+        start = torch.full((2, 1), plain.config.decoder_start_token_id)
+        a = plain(**batch, decoder_input_ids=start).logits
+        b = swapped(**batch, decoder_input_ids=start).logits
+    torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 from briefing_service.errors import DeadlineUnmeetable, InvalidArticle, NotReady, Overloaded
-from briefing_service.pipeline.batcher import CALLER_DEADLINE, MicroBatcher
+from briefing_service.pipeline.batcher import CALLER_DEADLINE, MicroBatcher, StillWanted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -203,7 +203,7 @@ class TwoStages:
             self.second_begun.set()
         return list(items)
 
-    def complete(self, begun: list[str]) -> list[str]:
+    def complete(self, begun: list[str], still_wanted: StillWanted | None = None) -> list[str]:
         self.hold.wait(10)
         if begun == ["a"]:
             assert self.second_begun.wait(5), "the next batch was not begun while this one completed"
@@ -249,5 +249,44 @@ def test_stopping_cancels_begun_batches_and_fails_their_callers() -> None:
         outcomes = await asyncio.gather(*calls, return_exceptions=True)
         assert all(isinstance(o, NotReady) for o in outcomes)
         assert sorted(e for e in stages.events if e.startswith("cancel")) == ["cancel b", "cancel c"]
+
+    run(scenario())
+
+
+class AskingStages:
+    """Stages whose ``complete`` records, per item, whether the batcher says it still has a caller."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.asked: dict[str, bool] = {}
+
+    def begin(self, items: Sequence[str]) -> list[str]:
+        return list(items)
+
+    def complete(self, begun: list[str], still_wanted: StillWanted | None = None) -> list[str]:
+        self.release.wait(10)
+        assert still_wanted is not None
+        self.asked.update({x: still_wanted(i) for i, x in enumerate(begun)})
+        return [x.upper() for x in begun]
+
+    def cancel(self, begun: list[str]) -> None:
+        pass
+
+
+def test_complete_learns_which_callers_of_a_begun_batch_went_away() -> None:
+    async def scenario() -> None:
+        stages = AskingStages()
+        batcher: MicroBatcher[str, str] = MicroBatcher(stages, in_flight=2, max_batch=2, max_wait_ms=50)
+        batcher.start()
+        first = [asyncio.ensure_future(batcher.submit(x)) for x in "ab"]
+        await asyncio.sleep(0.1)  # batch "ab" is completing (held); batch "cd" is begun behind it
+        second = [asyncio.ensure_future(batcher.submit(x)) for x in "cd"]
+        await asyncio.sleep(0.1)
+        second[0].cancel()  # the caller of "c" goes away while its batch waits
+        stages.release.set()
+        assert await asyncio.gather(*first) == ["A", "B"]
+        assert await second[1] == "D"
+        assert stages.asked == {"a": True, "b": True, "c": False, "d": True}
+        await batcher.stop()
 
     run(scenario())

@@ -10,7 +10,7 @@ import pytest
 from briefing_service.components.parse_process import ParseProcess
 from briefing_service.components.segmenter import SPACY_MODEL, load_spacy
 from briefing_service.domain import Article, Summary, SummaryOptions
-from briefing_service.errors import InvalidArticle
+from briefing_service.errors import CallerGone, InvalidArticle
 from briefing_service.pipeline.pipeline import Pipeline, _chunks, _Work
 
 from tests.conftest import EXAMPLES
@@ -90,3 +90,34 @@ def test_an_article_gets_the_same_answer_alone_or_in_a_batch(pipeline: Pipeline)
         alone = pipeline.summarize_batch([item])[0]
         assert isinstance(alone, Summary) and isinstance(in_batch, Summary)
         assert _shape(alone) == _shape(in_batch)
+
+
+@pytest.mark.parametrize("schedule", ["threads", "spacy-process"])
+def test_articles_whose_callers_went_away_are_not_encoded(
+    pipeline: Pipeline, parser: ParseProcess, schedule: str
+) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))][:4]
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(texts)]
+    in_process = schedule == "spacy-process"
+    other = Pipeline(
+        load_spacy(vocab_only=True) if in_process else pipeline.nlp,
+        pipeline.encoder,
+        overlap_chunks=4,
+        parser=parser if in_process else None,
+    )
+    encoded: list[str] = []
+    encode = other.encoder.encode
+
+    def counting_encode(sentences: Any) -> Any:
+        encoded.extend(sentences)
+        return encode(sentences)
+
+    other.encoder = type("CountingEncoder", (), {"encode": staticmethod(counting_encode)})()  # type: ignore[assignment]
+    full = pipeline.summarize_batch(items)
+    results = other.complete(other.begin(items), still_wanted=lambda i: i != 1)
+    assert isinstance(results[1], CallerGone)
+    for i in (0, 2, 3):
+        assert isinstance(results[i], Summary) and isinstance(full[i], Summary)
+        assert _shape(results[i]) == _shape(full[i])
+    # Not one of the gone article's sentences reached the encoder (unless another article has it too).
+    assert encoded and all(s not in texts[1] or s in texts[0] + texts[2] + texts[3] for s in encoded)

@@ -19,6 +19,7 @@ ERROR_TABLE: dict[type[errors.BriefingError], grpc.StatusCode] = {
     errors.NotReady: grpc.StatusCode.UNAVAILABLE,
     errors.Overloaded: grpc.StatusCode.RESOURCE_EXHAUSTED,
     errors.DeadlineUnmeetable: grpc.StatusCode.DEADLINE_EXCEEDED,
+    errors.CallerGone: grpc.StatusCode.CANCELLED,
     errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
     errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     errors.ModelLoadError: grpc.StatusCode.FAILED_PRECONDITION,

@@ -33,7 +33,7 @@ from briefing_service.edge.interceptors import EdgeInterceptor
 from briefing_service.edge.metrics import Metrics
 from briefing_service.edge.servicer import BriefingServicer
 from briefing_service.errors import BriefingError, NotReady
-from briefing_service.pipeline.batcher import MicroBatcher
+from briefing_service.pipeline.batcher import MicroBatcher, StillWanted
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
 from briefing_service.runtime import (
@@ -71,12 +71,12 @@ class _Engine:
             return _NotLoaded(len(items))
         return self.pipeline.begin(items)
 
-    def complete(self, begun: Any) -> list[Summary | BriefingError]:
+    def complete(self, begun: Any, still_wanted: StillWanted | None = None) -> list[Summary | BriefingError]:
         if isinstance(begun, _NotLoaded):
             return [NotReady("models are still loading; retry when health reports SERVING")] * begun.items
         assert self.pipeline is not None
         try:
-            return self.pipeline.complete(begun)
+            return self.pipeline.complete(begun, still_wanted)
         finally:
             # Freed heap goes back to the OS when nothing is waiting: glibc keeps it otherwise and RSS stays
             # at its high-water mark. Measured ~2 ms a call (README "Reliability"); skipped under load.

@@ -44,6 +44,9 @@ T = TypeVar("T")
 ItemContraT = TypeVar("ItemContraT", contravariant=True)
 ResultCoT = TypeVar("ResultCoT", covariant=True)
 
+# Whether the item at this index of a batch still has a caller waiting for it.
+StillWanted = Callable[[int], bool]
+
 # The current call's deadline as a time.monotonic() value (None: no deadline). The gRPC edge sets it for each
 # call; asyncio tasks copy it, so every article of a stream carries its call's deadline into submit().
 CALLER_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -78,11 +81,14 @@ class _Pending(Generic[ItemT, ResultT]):
 class BatchStages(Protocol[ItemContraT, ResultCoT]):
     """A batch call in two halves: `begin` (cheap; may hand work to another process) and `complete` (the
     model time, on the inference thread). Batches are completed in the order they were begun; `cancel`
-    drops one that will not be completed (shutdown)."""
+    drops one that will not be completed (shutdown). `complete` may ask ``still_wanted(i)`` whether item i
+    still has a caller, and skip the work of one that has not (its result is then never delivered)."""
 
     def begin(self, items: Sequence[ItemContraT]) -> Any: ...
 
-    def complete(self, begun: Any) -> Sequence[ResultCoT | BaseException]: ...
+    def complete(
+        self, begun: Any, still_wanted: StillWanted | None = None
+    ) -> Sequence[ResultCoT | BaseException]: ...
 
     def cancel(self, begun: Any) -> None: ...
 
@@ -96,7 +102,9 @@ class _OneCall(Generic[ItemT, ResultT]):
     def begin(self, items: Sequence[ItemT]) -> Sequence[ItemT]:
         return items
 
-    def complete(self, begun: Sequence[ItemT]) -> Sequence[ResultT | BaseException]:
+    def complete(
+        self, begun: Sequence[ItemT], still_wanted: StillWanted | None = None
+    ) -> Sequence[ResultT | BaseException]:
         return self.run(begun)
 
     def cancel(self, begun: Sequence[ItemT]) -> None:
@@ -109,6 +117,11 @@ class _Batch(Generic[ItemT, ResultT]):
     begun_at: float = 0.0  # time.perf_counter() when `begin` was called
     begun: Any = None
     completing: bool = False  # handed to `complete` (it can no longer be cancelled)
+
+    def still_wanted(self, index: int) -> bool:
+        """Called on the inference thread while the batch completes: a caller that went away (client
+        cancelled, deadline passed) has had its future cancelled on the event loop, and done() only reads it."""
+        return not self.pending[index].future.done()
 
 
 class MicroBatcher(Generic[ItemT, ResultT]):
@@ -319,7 +332,9 @@ class MicroBatcher(Generic[ItemT, ResultT]):
             batch.completing = True
             items = len(batch.pending)
             try:
-                results = await loop.run_in_executor(self._executor, self._stages.complete, batch.begun)
+                results = await loop.run_in_executor(
+                    self._executor, self._stages.complete, batch.begun, batch.still_wanted
+                )
             except Exception as exc:  # a bug in the batch call: every caller of this batch gets it
                 log.exception("batch of %d failed", items)
                 results = [exc] * items
@@ -333,6 +348,7 @@ class MicroBatcher(Generic[ItemT, ResultT]):
                 self._learn(time.perf_counter() - started, sum(done))
             last_done = time.perf_counter()
             self._observer.batch_done(items, last_done - started)
+            log.debug("batch of %d articles completed in %.3f s", items, last_done - started)
             self.batches_run += 1
             self.items_run += items
             self._answer(batch, results)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from briefing_service.domain import Article, ContentType, ModelInfo, Summary, SummaryOptions
 from briefing_service.errors import BriefingError
-from briefing_service.pipeline.batcher import BatchStages
+from briefing_service.pipeline.batcher import BatchStages, StillWanted
 
 
 class BatchSummarizer(BatchStages[tuple[Article, SummaryOptions], Summary], Protocol):
@@ -25,7 +25,9 @@ class BatchSummarizer(BatchStages[tuple[Article, SummaryOptions], Summary], Prot
 
     info: ModelInfo
 
-    def complete(self, begun: Any) -> list[Summary | BriefingError]: ...  # errors are domain errors
+    def complete(  # errors are domain errors
+        self, begun: Any, still_wanted: StillWanted | None = None
+    ) -> list[Summary | BriefingError]: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class _CachedBatch:
     keys: list[str]
     cached: list[Summary | BriefingError | None]  # per item: the cached result, or None
     todo: dict[str, int]  # distinct missing key -> the first item with it
+    askers: dict[str, list[int]]  # distinct missing key -> every item with it
     inner: Any  # the inner summarizer's begun batch (None: every item cached)
 
 
@@ -90,16 +93,27 @@ class CachingSummarizer:
         ]
         # Work out each distinct missing key once, even when a batch repeats an article.
         todo: dict[str, int] = {}
+        askers: dict[str, list[int]] = {}
         for i, (key, result) in enumerate(zip(keys, results, strict=True)):
-            if result is None and key not in todo:
-                todo[key] = i
+            if result is None:
+                todo.setdefault(key, i)
+                askers.setdefault(key, []).append(i)
         self.hits += sum(r is not None for r in results)
         self.misses += len(todo)
         inner = self.inner.begin([items[i] for i in todo.values()]) if todo else None
-        return _CachedBatch(items, keys, results, todo, inner)
+        return _CachedBatch(items, keys, results, todo, askers, inner)
 
-    def complete(self, batch: _CachedBatch) -> list[Summary | BriefingError]:
-        computed = self.inner.complete(batch.inner) if batch.inner is not None else []
+    def complete(
+        self, batch: _CachedBatch, still_wanted: StillWanted | None = None
+    ) -> list[Summary | BriefingError]:
+        computed: list[Summary | BriefingError] = []
+        if batch.inner is not None:
+            wanted = None
+            if still_wanted is not None:
+                # The inner batch's item j is the distinct key j; it is wanted while any caller of it is.
+                askers = list(batch.askers.values())
+                wanted = lambda j: any(still_wanted(i) for i in askers[j])  # noqa: E731
+            computed = self.inner.complete(batch.inner, wanted)
         fresh = dict(zip(batch.todo, computed, strict=True))
         for key, result in fresh.items():
             article = batch.items[batch.todo[key]][0]

@@ -41,7 +41,8 @@ from briefing_service.components.segmenter import (
     spacy_model_version,
 )
 from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
-from briefing_service.errors import BriefingError
+from briefing_service.errors import BriefingError, CallerGone
+from briefing_service.pipeline.batcher import StillWanted
 from briefing_service.pipeline.options import validate_article
 
 if TYPE_CHECKING:
@@ -105,6 +106,8 @@ class _Work:
 
     article: Article
     options: SummaryOptions
+    index: int = 0  # in its batch
+    still_wanted: StillWanted | None = None  # set by complete(); None: always wanted
     source: str = ""  # the text offsets index
     chrome: ChromeResult | None = None
     blocks: list[ParsedBlock] = field(default_factory=list)
@@ -232,7 +235,7 @@ class Pipeline:
         send its ``overlap_chunks`` chunks to be parsed. Cheap, and safe on a
         thread other than the one that calls `complete`: the server begins the next batch while this one
         completes, so the child parses it meanwhile."""
-        work = [_Work(article=a, options=o) for a, o in items]
+        work = [_Work(article=a, options=o, index=i) for i, (a, o) in enumerate(items)]
         for w in work:
             self._prepare(w)
         live = [w for w in work if w.error is None]
@@ -242,9 +245,16 @@ class Pipeline:
         tickets = [self.parser.submit(self._block_texts(c)) for c in parts] if self.parser is not None else []
         return BegunBatch(work, parts, tickets)
 
-    def complete(self, begun: BegunBatch) -> list[Summary | BriefingError]:
+    def complete(
+        self, begun: BegunBatch, still_wanted: StillWanted | None = None
+    ) -> list[Summary | BriefingError]:
         """The second half: parse (or receive the spaCy process's docs), encode, rank and finish. Batches are
-        completed in the order they were begun."""
+        completed in the order they were begun. An article whose caller has gone (``still_wanted(i)`` false
+        for its index when its chunk is about to be encoded) is not encoded or finished: its result is
+        CallerGone, which nobody receives."""
+        if still_wanted is not None:
+            for w in begun.work:
+                w.still_wanted = still_wanted
         done: dict[int, Summary] = {}
         # Every string spaCy interns for this batch is freed when the zone ends: without it the vocabulary
         # (and the server's memory) grows with each new word it ever sees. Nothing spaCy made outlives the
@@ -302,7 +312,13 @@ class Pipeline:
         for future in pending:
             done.update(future.result())  # a stage-two failure (a bug) reaches the batch's callers
 
-    def _encode_and_finish(self, live: Sequence[_Work]) -> dict[int, Summary]:
+    def _encode_and_finish(self, chunk: Sequence[_Work]) -> dict[int, Summary]:
+        live: list[_Work] = []
+        for w in chunk:
+            if w.still_wanted is None or w.still_wanted(w.index):
+                live.append(w)
+            else:
+                w.error = CallerGone("the caller went away before this article was encoded")
         embeddings = self._encode(live)
         abstracts = self._abstracts(live)
         return {id(w): self._finish(w, embeddings[id(w)], abstracts.get(id(w), "")) for w in live}
