@@ -54,10 +54,12 @@ def test_seq2seq_server_end_to_end_with_health_transitions(tmp_path: Path, sampl
 
 
 def test_t5_checkpoint_chunks_long_input(tmp_path: Path) -> None:
+    from briefing_service.components.linear_layout import TransposedLinear
     from briefing_service.components.seq2seq import Seq2SeqSummarizer
 
     engine = Seq2SeqSummarizer(str(build_tiny_t5(tmp_path / "tiny-t5")), max_new_tokens=8)
     assert engine.prefix == "summarize: "
+    assert any(isinstance(m, TransposedLinear) for m in engine.model.modules())  # the decoding layout is on
     sentences = [f"Sentence number {i} talks about the new tram line in the city centre." for i in range(30)]
     chunks = engine.chunk(sentences)
     assert len(chunks) > 1 and " ".join(chunks) == " ".join(sentences)
@@ -109,3 +111,35 @@ def test_transposed_linears_compute_what_nn_linear_computes(tmp_path: Path, buil
         a = plain(**batch, decoder_input_ids=start).logits
         b = swapped(**batch, decoder_input_ids=start).logits
     torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_seq2seq_batch_skips_articles_whose_callers_went_away(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    from briefing_service.components.seq2seq import Seq2SeqSummarizer
+    from briefing_service.domain import Article, Summary, SummaryOptions
+    from briefing_service.errors import CallerGone
+    from briefing_service.pipeline.pipeline import Pipeline
+
+    engine = Seq2SeqSummarizer(str(build_tiny_bart(tmp_path / "tiny-bart")), max_new_tokens=4)
+    generated_for: list[int] = []
+    summarize_many = engine.summarize_many
+
+    def recording(articles):  # type: ignore[no-untyped-def]
+        generated_for.append(len(articles))
+        return summarize_many(articles)
+
+    engine.summarize_many = recording  # type: ignore[method-assign]
+    abstractive = Pipeline(pipeline.nlp, pipeline.encoder, engine)
+    items = [
+        (
+            Article(
+                text=f"The pier in town {i} reopened on Monday after repairs. Ferries resume on Friday.",
+                id=str(i),
+            ),
+            SummaryOptions(),
+        )
+        for i in range(3)
+    ]
+    results = abstractive.complete(abstractive.begin(items), still_wanted=lambda i: i != 1)
+    assert isinstance(results[1], CallerGone)
+    assert isinstance(results[0], Summary) and isinstance(results[2], Summary)
+    assert generated_for == [2]  # one generate() batch, without the gone article

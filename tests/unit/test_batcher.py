@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from briefing_service.errors import DeadlineUnmeetable, InvalidArticle, NotReady, Overloaded
+from briefing_service.errors import CallerGone, DeadlineUnmeetable, InvalidArticle, NotReady, Overloaded
 from briefing_service.pipeline.batcher import CALLER_DEADLINE, MicroBatcher, StillWanted
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -263,20 +263,34 @@ class AskingStages:
     def begin(self, items: Sequence[str]) -> list[str]:
         return list(items)
 
-    def complete(self, begun: list[str], still_wanted: StillWanted | None = None) -> list[str]:
+    def complete(self, begun: list[str], still_wanted: StillWanted | None = None) -> list[str | CallerGone]:
         self.release.wait(10)
         assert still_wanted is not None
         self.asked.update({x: still_wanted(i) for i, x in enumerate(begun)})
-        return [x.upper() for x in begun]
+        return [x.upper() if self.asked[x] else CallerGone("gone") for x in begun]
 
     def cancel(self, begun: list[str]) -> None:
         pass
 
 
+class DropRecorder:
+    def __init__(self) -> None:
+        self.drops: list[str] = []
+
+    def batch_done(self, size: int, seconds: float) -> None:
+        pass
+
+    def dropped(self, reason: str) -> None:
+        self.drops.append(reason)
+
+
 def test_complete_learns_which_callers_of_a_begun_batch_went_away() -> None:
     async def scenario() -> None:
         stages = AskingStages()
-        batcher: MicroBatcher[str, str] = MicroBatcher(stages, in_flight=2, max_batch=2, max_wait_ms=50)
+        observer = DropRecorder()
+        batcher: MicroBatcher[str, str] = MicroBatcher(
+            stages, in_flight=2, max_batch=2, max_wait_ms=50, observer=observer
+        )
         batcher.start()
         first = [asyncio.ensure_future(batcher.submit(x)) for x in "ab"]
         await asyncio.sleep(0.1)  # batch "ab" is completing (held); batch "cd" is begun behind it
@@ -287,6 +301,7 @@ def test_complete_learns_which_callers_of_a_begun_batch_went_away() -> None:
         assert await asyncio.gather(*first) == ["A", "B"]
         assert await second[1] == "D"
         assert stages.asked == {"a": True, "b": True, "c": False, "d": True}
+        assert observer.drops == ["left_batch"]
         await batcher.stop()
 
     run(scenario())

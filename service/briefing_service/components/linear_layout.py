@@ -47,13 +47,15 @@ class TransposedLinear(torch.nn.Module):
 
 def transpose_linears(model: torch.nn.Module) -> int:
     """Replace every plain `nn.Linear` in ``model`` but its output head with a `TransposedLinear`; returns how
-    many were replaced. For inference only (the copies do not train)."""
+    many were replaced. The model is then for inference only and frozen: the copies do not train, their
+    state_dict keys are ``weight_t``, and re-tying, resizing or quantizing them is not supported."""
     get_head = getattr(model, "get_output_embeddings", None)
     head = get_head() if callable(get_head) else None
-    replaced = 0
+    copies: dict[int, TransposedLinear] = {}  # a Linear shared by two parents gets one copy
     for module in list(model.modules()):
         for name, child in list(module.named_children()):
             if type(child) is torch.nn.Linear and child is not head:
-                setattr(module, name, TransposedLinear(child))
-                replaced += 1
-    return replaced
+                if id(child) not in copies:
+                    copies[id(child)] = TransposedLinear(child)
+                setattr(module, name, copies[id(child)])
+    return len(copies)

@@ -73,7 +73,8 @@ class Metrics:
         self.articles = Counter("briefing_articles_processed", "Articles run through the models", registry=r)
         self.drops = Counter(
             "briefing_articles_dropped",
-            "Articles refused or dropped before inference, by reason (queue_full, deadline, cancelled)",
+            "Articles refused or dropped before inference, by reason (queue_full, deadline, cancelled; "
+            "left_batch: the caller went away after its batch was begun, so it was not encoded)",
             ["reason"],
             registry=r,
         )

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from briefing_service.errors import DeadlineUnmeetable, NotReady, Overloaded
+from briefing_service.errors import CallerGone, DeadlineUnmeetable, NotReady, Overloaded
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +119,9 @@ class _Batch(Generic[ItemT, ResultT]):
     completing: bool = False  # handed to `complete` (it can no longer be cancelled)
 
     def still_wanted(self, index: int) -> bool:
-        """Called on the inference thread while the batch completes: a caller that went away (client
-        cancelled, deadline passed) has had its future cancelled on the event loop, and done() only reads it."""
+        """Called from the threads that complete the batch (inference, and the pipeline's stage-two thread): a
+        caller that went away (client cancelled, deadline passed) has had its future cancelled on the event
+        loop, and done() only reads it."""
         return not self.pending[index].future.done()
 
 
@@ -346,11 +347,14 @@ class MicroBatcher(Generic[ItemT, ResultT]):
                     if not isinstance(r, BaseException)
                 ]
                 self._learn(time.perf_counter() - started, sum(done))
+            gone = sum(isinstance(r, CallerGone) for r in results)
+            for _ in range(gone):
+                self._observer.dropped("left_batch")  # its caller went away after the batch was begun
             last_done = time.perf_counter()
-            self._observer.batch_done(items, last_done - started)
-            log.debug("batch of %d articles completed in %.3f s", items, last_done - started)
+            self._observer.batch_done(items - gone, last_done - started)
+            log.debug("batch of %d articles completed in %.3f s", items - gone, last_done - started)
             self.batches_run += 1
-            self.items_run += items
+            self.items_run += items - gone
             self._answer(batch, results)
 
     def _answer(self, batch: _Batch[ItemT, ResultT], results: Sequence[ResultT | BaseException]) -> None:

@@ -111,7 +111,7 @@ class CachingSummarizer:
             wanted = None
             if still_wanted is not None:
                 # The inner batch's item j is the distinct key j; it is wanted while any caller of it is.
-                askers = list(batch.askers.values())
+                askers = [batch.askers[key] for key in batch.todo]
                 wanted = lambda j: any(still_wanted(i) for i in askers[j])  # noqa: E731
             computed = self.inner.complete(batch.inner, wanted)
         fresh = dict(zip(batch.todo, computed, strict=True))

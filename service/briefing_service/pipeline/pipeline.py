@@ -264,7 +264,7 @@ class Pipeline:
                 # One generate() call for the whole batch: batching is what pays for a seq2seq model, and
                 # spaCy's share of the time is small next to it.
                 for chunk in begun.chunks:
-                    self._parse(chunk)
+                    self._parse(self._wanted(chunk))
                     done.update(self._encode_and_finish(chunk))
             elif begun.tickets:
                 self._received(begun, done)
@@ -297,7 +297,7 @@ class Pipeline:
         and finishes chunk k (GIL-bound, see the module docstring)."""
         if len(chunks) <= 1:
             for chunk in chunks:
-                self._parse(chunk)
+                self._parse(self._wanted(chunk))
                 done.update(self._encode_and_finish(chunk))
             return
         if self._stage_two is None:
@@ -305,20 +305,29 @@ class Pipeline:
         pending: list[Future[dict[int, Summary]]] = []
         try:
             for chunk in chunks:
-                self._parse(chunk)
+                self._parse(self._wanted(chunk))
                 pending.append(self._stage_two.submit(self._encode_and_finish, chunk))
         finally:
             wait(pending)  # even when parsing failed: the memory zone must not close under a chunk's docs
         for future in pending:
             done.update(future.result())  # a stage-two failure (a bug) reaches the batch's callers
 
-    def _encode_and_finish(self, chunk: Sequence[_Work]) -> dict[int, Summary]:
+    @staticmethod
+    def _wanted(chunk: Sequence[_Work]) -> list[_Work]:
+        """The chunk's articles that still have a caller; the others get CallerGone and no more work. Asked
+        before parsing here and again before encoding (a caller can leave in between)."""
         live: list[_Work] = []
         for w in chunk:
+            if w.error is not None:
+                continue  # already dropped
             if w.still_wanted is None or w.still_wanted(w.index):
                 live.append(w)
             else:
-                w.error = CallerGone("the caller went away before this article was encoded")
+                w.error = CallerGone("the caller went away before this article was summarized")
+        return live
+
+    def _encode_and_finish(self, chunk: Sequence[_Work]) -> dict[int, Summary]:
+        live = self._wanted(chunk)
         embeddings = self._encode(live)
         abstracts = self._abstracts(live)
         return {id(w): self._finish(w, embeddings[id(w)], abstracts.get(id(w), "")) for w in live}
