@@ -143,3 +143,6 @@ def test_seq2seq_batch_skips_articles_whose_callers_went_away(tmp_path: Path, pi
     assert isinstance(results[1], CallerGone)
     assert isinstance(results[0], Summary) and isinstance(results[2], Summary)
     assert generated_for == [2]  # one generate() batch, without the gone article
+    everyone_gone = abstractive.complete(abstractive.begin(items), still_wanted=lambda i: False)
+    assert all(isinstance(r, CallerGone) for r in everyone_gone)
+    assert generated_for == [2]  # no generate() call at all

@@ -359,6 +359,8 @@ class Pipeline:
         return [w.source[b.start : b.end] for w in live if w.chrome is not None for b in w.chrome.blocks]
 
     def _parse(self, live: Sequence[_Work]) -> None:
+        if not live:  # every caller of the chunk has gone: no round trip to the spaCy process
+            return
         self._attach(live, self._parse_texts(self._block_texts(live)))
 
     def _parse_texts(self, texts: list[str]) -> list[Doc]:
