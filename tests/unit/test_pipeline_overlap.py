@@ -11,7 +11,8 @@ from briefing_service.components.parse_process import ParseProcess
 from briefing_service.components.segmenter import SPACY_MODEL, load_spacy
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.errors import CallerGone, InvalidArticle
-from briefing_service.pipeline.pipeline import Pipeline, _chunks, _Work
+from briefing_service.pipeline.chunking import chunk_by_text
+from briefing_service.pipeline.pipeline import Pipeline, _Work
 
 from tests.conftest import EXAMPLES
 
@@ -20,6 +21,10 @@ def _work(chars: int) -> _Work:
     w = _Work(article=Article(text="x" * chars, id=str(chars)), options=SummaryOptions())
     w.source = w.article.text
     return w
+
+
+def _chunks(live: list[_Work], count: int) -> list[Any]:
+    return chunk_by_text(live, [len(w.source) for w in live], count)
 
 
 def test_chunks_keep_order_and_split_by_text_size() -> None:

@@ -64,3 +64,14 @@ def select_key_points(
         chosen.append(best)
         remaining.remove(best)
     return chosen
+
+
+def document_vector(embeddings: np.ndarray, picked: Sequence[int]) -> tuple[float, ...]:
+    """Unit mean of the key points' embeddings: what the article says, in MiniLM space, for grouping articles
+    into stories. Key points, not all sentences: they are the article's news, not its background."""
+    rows = embeddings[list(picked)] if len(picked) else embeddings
+    if not len(rows):
+        return ()
+    mean = rows.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return tuple(float(x) for x in (mean / norm if norm else mean))

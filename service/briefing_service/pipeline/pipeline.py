@@ -31,7 +31,12 @@ from briefing_service.components.headline import choose_headline
 from briefing_service.components.html_text import extract_main_text
 from briefing_service.components.key_point_trim import key_point_bounds
 from briefing_service.components.parsing import ParsedBlock
-from briefing_service.components.ranker import RankerWeights, score_sentences, select_key_points
+from briefing_service.components.ranker import (
+    RankerWeights,
+    document_vector,
+    score_sentences,
+    select_key_points,
+)
 from briefing_service.components.segmenter import (
     SPACY_MODEL,
     Sentence,
@@ -43,6 +48,7 @@ from briefing_service.components.segmenter import (
 from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
 from briefing_service.errors import BriefingError, CallerGone
 from briefing_service.pipeline.batcher import StillWanted
+from briefing_service.pipeline.chunking import chunk_by_text
 from briefing_service.pipeline.options import validate_article
 
 if TYPE_CHECKING:
@@ -60,44 +66,12 @@ HEADLINE_MAX_WORDS = 14
 # 200,000-char article to what a normal one costs.
 MAX_RANKED_SENTENCES = 150
 EXTRACTIVE_SUMMARIZER = "extractive:minilm-centrality+lead+mmr"
-MIN_CHUNK_CHARS = 2_000  # about a short news article
 
 WARM_UP_TEXT = (
     "The city council approved a new budget for public libraries on Tuesday after a long debate. "
     "Mayor Ana Ortiz said the plan would extend opening hours across the city next year. "
     "Opponents argued the money should go to road repairs instead."
 )
-
-
-def _chunks(live: Sequence[_Work], count: int) -> list[Sequence[_Work]]:
-    """Cut a batch into at most ``count`` runs of articles with about equal text (spaCy and the encoder both
-    cost about per character), in order, none under MIN_CHUNK_CHARS: a chunk of a few tweets costs more in
-    hand-offs than the overlap wins."""
-    sizes = [max(1, len(w.source)) for w in live]
-    count = min(count, len(live), sum(sizes) // MIN_CHUNK_CHARS)
-    if count <= 1:
-        return [live] if live else []
-    share = sum(sizes) / count
-    chunks: list[Sequence[_Work]] = []
-    start, filled = 0, 0.0
-    for i, size in enumerate(sizes):
-        filled += size
-        if filled >= share * (len(chunks) + 1) and i + 1 < len(live):
-            chunks.append(live[start : i + 1])
-            start = i + 1
-    chunks.append(live[start:])
-    return chunks
-
-
-def document_vector(embeddings: np.ndarray, picked: Sequence[int]) -> tuple[float, ...]:
-    """Unit mean of the key points' embeddings: what the article says, in MiniLM space, for grouping articles
-    into stories. Key points, not all sentences: they are the article's news, not its background."""
-    rows = embeddings[list(picked)] if len(picked) else embeddings
-    if not len(rows):
-        return ()
-    mean = rows.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return tuple(float(x) for x in (mean / norm if norm else mean))
 
 
 @dataclass
@@ -241,7 +215,7 @@ class Pipeline:
         live = [w for w in work if w.error is None]
         if self.seq2seq is not None:
             return BegunBatch(work, [live] if live else [])
-        parts = _chunks(live, self.overlap_chunks)
+        parts = chunk_by_text(live, [len(w.source) for w in live], self.overlap_chunks)
         tickets = [self.parser.submit(self._block_texts(c)) for c in parts] if self.parser is not None else []
         return BegunBatch(work, parts, tickets)
 
