@@ -96,9 +96,8 @@ class BegunBatch:
 
     work: list[_Work]
     chunks: list[Sequence[_Work]]  # the live articles, in the chunks they are parsed and encoded in
-    tickets: list[int] = field(
-        default_factory=list
-    )  # the spaCy process's request per chunk (none: parse here)
+    # The spaCy process's request per chunk (none: parse here).
+    tickets: list[int] = field(default_factory=list)
 
 
 class Pipeline:
