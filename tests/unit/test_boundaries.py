@@ -109,3 +109,37 @@ def test_names_after_role_words_and_complement_clauses_are_not_cut(nlp: Language
         "'We never thought the storm would come this far,' Marta Ilesco told the local paper.",
     ):
         assert _pieces(nlp, text) == [text]
+
+
+def test_capitals_that_continue_the_sentence_are_not_cut(nlp: Language) -> None:
+    # After a preposition, article or "&", inside a compound ("A rays", "vitamin E"), a rank ("No 4"), a verb's
+    # named object, or after a fronted "while" clause: each of these was once cut into two "sentences".
+    for text in (
+        "The puzzle book is about as close to a grown-up version of Where's Wally as you can get.",
+        "Some new creams claim to block infra-red A rays, and others add vitamin E to every bottle.",
+        "Watched by a crowd of thousands, the world No 4 won the final in straight sets.",
+        "She spent ten years on Law & Order: SVU before moving to the stage.",
+        "And while it was a good day Peris, the veteran, still had some nervous moments on the back nine.",
+        "He was named The Big One by the farmers who raised him.",
+    ):
+        assert _pieces(nlp, text) == [text]
+    glued = "The ferry was delayed by fog for two hours Passengers waited in the terminal until noon."
+    assert _pieces(nlp, glued) == [
+        "The ferry was delayed by fog for two hours",
+        "Passengers waited in the terminal until noon.",
+    ]
+
+
+def test_a_whole_sentence_parsed_as_the_captions_relative_clause_is_cut(nlp: Language) -> None:
+    # The parser hangs "Substitute Jon Peris had given ..." on "lead" as a relative clause; a finite verb with
+    # its own object and no relative word makes it a sentence of its own.
+    text = (
+        "A late goal from the striker went in to give Valmora the lead Substitute Jon Peris had given the "
+        "visitors a deserved lead in the second half."
+    )
+    assert _pieces(nlp, text) == [
+        "A late goal from the striker went in to give Valmora the lead",
+        "Substitute Jon Peris had given the visitors a deserved lead in the second half.",
+    ]
+    relative = "She is the third champion Peris has faced this year."
+    assert _pieces(nlp, relative) == [relative]

@@ -82,6 +82,16 @@ def test_parenthetical_is_dropped(nlp: Language) -> None:
     assert "factory will close" in out.lower()
 
 
+def test_a_title_cut_inside_its_quotes_closes_on_its_last_kept_word(nlp: Language) -> None:
+    text = (
+        'Critics have praised the new film "Harbour Lights: A Story of the Valmora Docks," but the studio '
+        "has not yet set a release date."
+    )
+    out = compress_sentence(first_sent(nlp, text))
+    assert out is not None
+    assert "'Harbour Lights'" in out  # not "'Harbour Lights '"
+
+
 def test_long_sentence_is_compressed_to_a_clause(nlp: Language) -> None:
     text = (
         "The regional transport authority has approved a plan to extend the northern railway line by forty "

@@ -4,14 +4,15 @@ Daily-Mail-style pages glue picture captions into the running text without a ful
 label and a colon ("... the magazine Short and sweet: Julia revealed ..."), and drop UI text such as
 "Scroll down for video" in between. spaCy then returns one 130-word "sentence" that ranks badly and reads
 worse. These rules cut a parsed sentence into pieces at such seams; they only ever cut (never join), so every
-piece is still an exact slice of the source.
+piece is still an exact slice of the source. No cut is made where the capital plainly continues the sentence
+(``_continues``): a cut mid-sentence leaves two fragments, worse than the run-on it was meant to fix.
 """
 
 from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 # UI text inside the body: never a key point, never part of one.
 _UI_PHRASE = re.compile(
@@ -43,6 +44,52 @@ _PRONOUN_TAGS = frozenset({"PRP", "DT", "PRP$", "EX"})
 _AFTER_NAME_OK = frozenset(
     {"DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY", "GPE", "PERSON", "ORG"}
 )
+# A word that needs what follows it (a preposition, article, conjunction, possessive or "to"), so a capital
+# after it continues the sentence: "a version of Where's Wally", "the Co-op", "Law & Order", "their Election".
+_NEEDS_MORE_TAGS = frozenset({"IN", "CC", "PRP$", "TO", "WDT"})
+_ARTICLES = frozenset({"the", "a", "an"})  # other determiners stand alone too: "... or both The author"
+_NAME_TAGS = ("NNP", "NNPS")
+# A capitalised name that is a verb's object or complement, right after the verb: "That left Woods at two
+# under", "backing The Mail on Sunday's campaign", "He was named The Big One".
+_OBJECT_DEPS = frozenset({"dobj", "dative", "oprd", "attr"})
+# Verbs that take an addressee before a colon: "He told Racemail: 'I ...'" is a speech frame, not a label.
+_ADDRESS_VERBS = frozenset({"tell", "text", "write", "email", "tweet", "ask"})
+
+
+def _previous_word(span: Span, k: int) -> Token | None:
+    return next((span[j] for j in range(k - 1, -1, -1) if not span[j].is_space), None)
+
+
+def _continues(span: Span, k: int, objects: bool = True) -> bool:
+    """Token k cannot open a sentence whatever the rules below say: it carries on a name ("Richard Hammond
+    and James May"), follows a word that needs more, is a letter of a compound ("infra-red A rays", "X-rays",
+    "vitamin E"), a rank ("the world No 4") or, with ``objects``, a name the verb before it takes as object."""
+    t, prev = span[k], _previous_word(span, k)
+    if prev is None:
+        return False
+    # The small model's entities often run across a glued seam ("Drake Here Promise"): names only.
+    same_name = (
+        t.ent_iob_ == "I"
+        and t.tag_ in _NAME_TAGS
+        and (prev.tag_ in _NAME_TAGS or t.ent_type_ in ("DATE", "TIME"))  # "last Saturday"
+    )
+    opening_quote = prev.text in ("‘", "“") or (prev.text == '"' and prev.tag_ == "``")
+    needs_more = prev.tag_ in _NEEDS_MORE_TAGS or prev.lower_ in _ARTICLES or prev.text == "&"
+    if same_name or needs_more or opening_quote:
+        return True
+    nxt = span[k + 1] if k + 1 < len(span) else None
+    if len(t.text) == 1 and (t.tag_ != "DT" or (nxt is not None and nxt.text == "-")):
+        return True
+    if t.lower_ == "no" and nxt is not None and nxt.like_num:
+        return True
+    if not objects:
+        return False
+    top = t  # the head of the phrase t opens
+    while top.head.i != top.i and top.head.i >= t.i:
+        top = top.head
+    # A mis-tagged verb often "takes" the next sentence's subject ("appears disinterested The reptile"), so
+    # only a capitalised object counts.
+    return top.head.i == prev.i and prev.pos_ in ("VERB", "AUX") and top.dep_ in _OBJECT_DEPS and top.is_title
 
 
 def _kicker_end(span: Span, k: int) -> int | None:
@@ -50,7 +97,10 @@ def _kicker_end(span: Span, k: int) -> int | None:
     t = span[k]
     # A name is the end of the caption before, not a label: "... by Hillary Clinton Obsessed with her style:".
     named = t.ent_type_ in _NAME_LABELS and k > 0 and not span[k - 1].is_punct
-    if not (t.text[:1].isupper() and t.is_alpha) or named:
+    if not (t.text[:1].isupper() and t.is_alpha) or named or _continues(span, k, objects=False):
+        return None
+    prev = _previous_word(span, k)
+    if prev is not None and prev.pos_ == "VERB" and prev.lemma_ in _ADDRESS_VERBS:
         return None
     for j in range(k + 1, min(k + _MAX_KICKER_TOKENS + 1, len(span))):
         u = span[j]
@@ -73,7 +123,7 @@ def _glued(span: Span, k: int) -> bool:
     or determiner is one after a number, date or name too ("... tweets for $20 He was once ...", "... on
     Friday He said ...", "... Ho Chi Minh City, Vietnam A bike ...")."""
     t, prev = span[k], span[k - 1]
-    if not (t.is_title and t.is_alpha and t.ent_iob_ == "O" and t.lower_ != "i"):
+    if not (t.is_title and t.is_alpha and t.ent_iob_ == "O" and t.lower_ != "i") or _continues(span, k):
         return False
     # A capitalised word before it that is no name is a title: "Don't Push It", "Ten Things I Hate About You".
     if t.tag_ in _PRONOUN_TAGS and not prev.is_sent_start and (prev.like_num or prev.ent_iob_ != "O"):
@@ -106,6 +156,36 @@ _NAMING = frozenset({"name", "call", "dub", "title", "label", "nickname", "chris
 _MIN_CAPTION_WORDS = 4
 
 
+def _subordinate_opening(span: Span, start: int, k: int) -> bool:
+    """The piece before token k opens with a subordinate clause that hangs on a verb after k: "And while it
+    was a good day Woods, the golfing great, still had ..." is one sentence missing its comma, and so is an
+    inverted condition ("Should either bid City would face ...")."""
+    first = next((u for u in span[start:k] if not (u.is_punct or u.is_space or u.pos_ == "CCONJ")), None)
+    if first is not None and first.tag_ == "MD":
+        return True
+    if first is None or first.dep_ != "mark":
+        return False
+    clause = first.head
+    return clause.dep_ == "advcl" and clause.head.i >= span[k].i
+
+
+def _finite(verb: Token) -> bool:
+    return verb.tag_ in _FINITE or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE for c in verb.children
+    )
+
+
+def _own_sentence(verb: Token) -> bool:
+    """A clause the parser hung on a noun before it as a relative clause, but which is a whole sentence: a
+    finite verb with its own object or complement and no relative word ("... charges of fraud Police in
+    Valmora have launched a manhunt")."""
+    if verb.dep_ not in ("acl", "relcl") or not _finite(verb):
+        return False
+    if any(c.tag_ in ("WDT", "WP", "WP$", "WRB") or c.lower_ == "that" for c in verb.subtree):
+        return False
+    return any(c.dep_ in ("dobj", "attr", "acomp", "ccomp", "xcomp", "oprd") for c in verb.rights)
+
+
 def _clause_glued(span: Span, k: int, start: int) -> bool:
     """A caption without its full stop glued before a sentence whose subject starts with a capital: "... at
     the time Mr Yeaman was making a commotion", "... advances' The artificial brain is being created". The
@@ -113,7 +193,9 @@ def _clause_glued(span: Span, k: int, start: int) -> bool:
     believes", whose subject starts at "striker", is one sentence), that verb is no complement or modifier of a
     word before it, and the caption before has a verb and a few words."""
     t, prev = span[k], span[k - 1]
-    if not (t.is_title and t.is_alpha and t.lower_ != "i") or not prev.whitespace_:
+    if not (t.is_title and t.is_alpha and t.lower_ != "i") or not prev.whitespace_ or _continues(span, k):
+        return False
+    if _subordinate_opening(span, start, k):
         return False
     if not (prev.is_alpha or prev.like_num or prev.text in _CLOSERS) or prev.pos_ in _NOT_BEFORE_CLAUSE:
         return False
@@ -131,7 +213,7 @@ def _clause_glued(span: Span, k: int, start: int) -> bool:
         ),
         None,
     )
-    if verb is None or (verb.head.i < t.i and verb.dep_ in _BOUND_DEPS):
+    if verb is None or (verb.head.i < t.i and verb.dep_ in _BOUND_DEPS and not _own_sentence(verb)):
         return False
     left, right = span[start:k], span[k:]
     return (

@@ -161,12 +161,15 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
         ]
     parts: list[str] = [clause.prefix + " "] if clause.prefix else []
     prev: Token | None = None
+    in_quote = False
     for t in toks:
+        closing = t.text in _DQUOTES and in_quote
+        in_quote ^= t.text in _DQUOTES
         if prev is not None:
             gap = clause.doc[prev.i : t.i]
-            parts.append(
-                prev.whitespace_ if t.i == prev.i + 1 else (" " if any(g.whitespace_ for g in gap) else "")
-            )
+            # A closing quote whose words were cut closes on the word kept before it: 'Going Clear'.
+            spaced = not closing and any(g.whitespace_ for g in gap)
+            parts.append(prev.whitespace_ if t.i == prev.i + 1 else (" " if spaced else ""))
         parts.append("'" if t.text in _DQUOTES else clause.replace.get(t.i, t.text))
         prev = t
     text = re.sub(r"\s+", " ", "".join(parts))
