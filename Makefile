@@ -23,7 +23,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing bench-briefing test lint eval ner-model bench profile chaos clean
+.PHONY: setup proto serve briefing bench-briefing test lint eval ner-model int8-calibration bench profile chaos clean
 
 setup: $(STAMP) $(GEN)
 
@@ -84,6 +84,11 @@ eval: setup
 # choosing on valid and printing test; deterministic, about 8 minutes; skips where ../shared is absent.
 ner-model: setup
 	$(PY) -m briefing_service.evaluation.ner_train --shared $(dir $(CONLL))
+
+# Re-record the int8 encoder's activation ranges (service/briefing_service/components/minilm_int8_calibration.npz)
+# on the bundled articles; prints each SmoothQuant strength's cosine to fp32. About 20 seconds.
+int8-calibration: setup
+	$(PY) -m briefing_service.evaluation.int8_calibrate --articles examples/articles
 
 clean:
 	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,5 @@
-"""MiniLM encoder: every precision gives unit vectors that do not depend on batch-mates (fp32, bf16), and
-bf16 stays within a hair of fp32."""
+"""MiniLM encoder: every precision gives unit vectors that do not depend on batch-mates (fp32, bf16, int8), and
+bf16 and int8 stay close to fp32."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
+from briefing_service.components.encoder_int8 import CalibrationMismatch, load_ranges, quantize
 from briefing_service.settings import Settings
 
 SENTENCES = [
@@ -21,10 +22,10 @@ SENTENCES = [
 
 @pytest.fixture(scope="module")
 def encoders() -> dict[str, MiniLMEncoder]:
-    return {p: MiniLMEncoder(precision=p) for p in ("fp32", "bf16")}
+    return {p: MiniLMEncoder(precision=p) for p in ("fp32", "bf16", "int8")}
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("precision", ["fp32", "bf16", "int8"])
 def test_a_sentence_gets_the_same_bits_alone_or_in_any_batch(
     encoders: dict[str, MiniLMEncoder], precision: str
 ) -> None:
@@ -44,14 +45,33 @@ def test_bf16_is_within_a_hair_of_fp32(encoders: dict[str, MiniLMEncoder]) -> No
     assert np.array_equal(np.argsort(fp32 @ fp32.T, axis=1), np.argsort(bf16 @ bf16.T, axis=1))
 
 
+def test_int8_stays_close_to_fp32(encoders: dict[str, MiniLMEncoder]) -> None:
+    fp32, int8 = (encoders[p].encode(SENTENCES) for p in ("fp32", "int8"))
+    assert float((fp32 * int8).sum(axis=1).min()) > 0.99
+    assert np.array_equal(
+        np.argsort(fp32 @ fp32.T, axis=1)[:, -2:], np.argsort(int8 @ int8.T, axis=1)[:, -2:]
+    )
+    assert not any(isinstance(m, torch.nn.Linear) for m in encoders["int8"].model.modules())
+
+
+def test_int8_calibration_made_for_other_weights_is_refused(encoders: dict[str, MiniLMEncoder]) -> None:
+    other = MiniLMEncoder(precision="fp32").model
+    with torch.no_grad():
+        other.encoder.layer[0].output.dense.weight.mul_(1.01)
+    with pytest.raises(CalibrationMismatch, match="make int8-calibration"):
+        quantize(other, load_ranges())
+
+
 def test_model_info_says_which_precision_ran(encoders: dict[str, MiniLMEncoder]) -> None:
     assert not encoders["fp32"].version.endswith(("+bf16", "+int8"))
     assert encoders["bf16"].version.endswith("+bf16")
+    assert encoders["int8"].version.endswith("+int8")
 
 
-def test_auto_picks_bf16_only_where_the_cpu_has_it() -> None:
+def test_auto_picks_bf16_where_the_cpu_has_it_else_int8_with_vnni() -> None:
     native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    assert resolve_precision("auto") == ("bf16" if native else "fp32")
+    fallback = "int8" if torch.cpu._is_vnni_supported() else "fp32"
+    assert resolve_precision("auto") == ("bf16" if native else fallback)
     assert resolve_precision("int8") == "int8"
     with pytest.raises(ValueError, match=r"encoder precision is 'fp16'; allowed auto, fp32, bf16, int8"):
         resolve_precision("fp16")

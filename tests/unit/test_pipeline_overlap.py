@@ -86,8 +86,8 @@ def test_overlapped_batch_matches_serial_batch(
 
 def test_an_article_gets_the_same_answer_alone_or_in_a_batch(pipeline: Pipeline) -> None:
     """The service batches whatever traffic arrives together; that must never change an article's summary
-    (why the int8 encoder, whose activation scale is per batch, is not the default; the default encoder pads
-    each sentence to its own length bucket so that it holds)."""
+    (the encoder pads each sentence to its own length bucket, and int8 quantizes at fixed ranges, so that it
+    holds)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(texts)]
     batched = pipeline.summarize_batch(items)
