@@ -83,6 +83,8 @@ def collect_ranges(
 class SmoothedInt8Linear(torch.nn.Module):
     """``linear`` with input channels rescaled by 1/s (weights by s) and int8 arithmetic at a fixed range."""
 
+    inv_smooth: torch.Tensor
+
     def __init__(self, linear: torch.nn.Linear, lo: np.ndarray, hi: np.ndarray, alpha: float) -> None:
         super().__init__()
         weight = linear.weight.detach().float()

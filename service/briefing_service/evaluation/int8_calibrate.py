@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         quantize(encoder.model, ranges, alpha)
         cos = (encoder.encode(sentences) * reference).sum(axis=1)
         print(f"  alpha {alpha:.2f}: cosine to fp32 mean {cos.mean():.5f}, min {cos.min():.5f}")
-    np.savez_compressed(args.out, **ranges)
+    np.savez_compressed(args.out, **ranges)  # type: ignore[arg-type]  # numpy's stub types **kwds as its bool flag
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
     return 0
 
