@@ -48,16 +48,23 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _interleaved_aps(
-    configs: dict[str, tuple[Any, Any, int]], items: list[Any], rounds: int
+    configs: dict[str, tuple[Any, Any, int]],
+    items: list[Any],
+    rounds: int,
+    naive: tuple[Any, list[Any], int] | None = None,
 ) -> dict[str, float]:
     """Articles/s of each (pipeline, schedule, torch threads) over ``items``, batched as the schedule says: the
     median of ``rounds`` timed passes, the configurations taking turns (A B C, A B C, ...) so that a slow
     minute of this shared machine (steal time, the other core busy) lands on every configuration alike
     instead of on whichever ran then. One untimed pass each first: the first pass pays for allocator and
-    cache growth."""
+    cache growth. ``naive`` (pipeline, its items, torch threads) takes its turn too, one ``summarize`` call per
+    article: timed apart, after the others, it read 0.72 art/s in one full run and 1.45 alone minutes later."""
     import torch
 
     times: dict[str, list[float]] = {name: [] for name in configs}
+    counts = {name: len(items) for name in configs}
+    if naive is not None:
+        times["naive"], counts["naive"] = [], len(naive[1])
     for timed in [False] + [True] * rounds:
         for name, (pipeline, schedule, threads) in configs.items():
             torch.set_num_threads(threads)
@@ -65,7 +72,15 @@ def _interleaved_aps(
             summarize_as_scheduled(pipeline, items, schedule.batch_articles, schedule.batches_in_flight)
             if timed:
                 times[name].append(time.perf_counter() - start)
-    return {name: len(items) / float(np.median(t)) for name, t in times.items()}
+        if naive is not None:
+            pipeline, sample, threads = naive
+            torch.set_num_threads(threads)
+            start = time.perf_counter()
+            for article, options in sample:
+                pipeline.summarize(article, options)
+            if timed:
+                times["naive"].append(time.perf_counter() - start)
+    return {name: counts[name] / float(np.median(t)) for name, t in times.items()}
 
 
 def bench_in_process(articles: list[str]) -> dict[str, Any]:
@@ -111,21 +126,14 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     # The spaCy process as it ran before batches overlapped: batches of 16, each cut in 4 chunks.
     one_at_a_time = Schedule(True, 4, process_schedule.torch_threads, batches_in_flight=1, batch_articles=16)
     configs["process-one-batch"] = configured(one_at_a_time, default)
-    aps = _interleaved_aps(configs, items, rounds=1 if QUICK else 3)
-    figures = {f"model_bound_{p}_aps": aps[p] for p in precisions}
-    model_bound = figures[f"model_bound_{default}_aps"]
-
     # Naive: the stock fp32 MiniLM called once per sentence, one article per call, spaCy on the calling
-    # thread, torch on its default of every core.
-    torch.set_num_threads(all_cores)
+    # thread, torch on its default of every core; over half the articles (it is slow), taking turns with the rest.
     naive = Pipeline(nlp, OneByOneEncoder(encoders["fp32"]), overlap_chunks=1)
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
-    for article, options in sample[:4]:  # warm, as above
-        naive.summarize(article, options)
-    start = time.perf_counter()
-    for article, options in sample:
-        naive.summarize(article, options)
-    naive_aps = len(sample) / (time.perf_counter() - start)
+    aps = _interleaved_aps(configs, items, rounds=1 if QUICK else 3, naive=(naive, sample, all_cores))
+    figures = {f"model_bound_{p}_aps": aps[p] for p in precisions}
+    model_bound = figures[f"model_bound_{default}_aps"]
+    naive_aps = aps["naive"]
     torch.set_num_threads(default_schedule.torch_threads)
     figures_out = {
         "encoder_precision": default,
