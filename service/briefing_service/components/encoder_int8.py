@@ -14,7 +14,7 @@ max|W_:,j|^(1−α) and weight column j multiplied by it, which leaves the produ
 even enough for one range. The weights are then quantized per output channel, the activations to uint8 with the
 calibrated range, through fbgemm's fused int8 kernel (fp32 in, fp32 out).
 
-Calibration (per-channel input minima, maxima and absolute maxima of every Linear, over the bundled articles'
+Calibration (per-channel input minima and maxima of every Linear, over the bundled articles'
 sentences) is stored next to this module and rebuilt by ``make int8-calibration``; it is checked against the
 weights at load so a different checkpoint never runs with another model's ranges.
 """
@@ -101,7 +101,7 @@ class SmoothedInt8Linear(torch.nn.Module):
         w_scale = (w.abs().amax(dim=1) / 127).clamp(min=1e-8)
         with warnings.catch_warnings():
             # torch 2.13 flags its quantized-tensor constructors as deprecated; torch is pinned here.
-            warnings.filterwarnings("ignore", category=UserWarning)
+            warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
             qweight = torch.quantize_per_channel(
                 w, w_scale, torch.zeros(w.shape[0], dtype=torch.long), 0, torch.qint8
             )
