@@ -146,3 +146,46 @@ def test_seq2seq_batch_skips_articles_whose_callers_went_away(tmp_path: Path, pi
     everyone_gone = abstractive.complete(abstractive.begin(items), still_wanted=lambda i: False)
     assert all(isinstance(r, CallerGone) for r in everyone_gone)
     assert generated_for == [2]  # no generate() call at all
+
+
+def test_reordered_weights_serve_batched_steps_and_match_the_plain_layout() -> None:
+    import torch
+    from briefing_service.components import linear_layout
+    from briefing_service.components.linear_layout import PackedHead, TransposedLinear
+
+    if not linear_layout._can_pack():
+        pytest.skip("oneDNN is not available in this torch build")
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(1024, 4096)
+    layer = TransposedLinear(linear)
+    layer.packed = linear_layout._reorder(linear.weight)
+    head = PackedHead(torch.nn.Linear(1024, 4096, bias=False))
+    assert head.weight is head.head.weight  # still the tied parameter, not a copy
+    with torch.inference_mode():
+        for rows in (1, 3, 4, 8, 64, 65, 512):  # below, inside and above PACKED_ROWS
+            x = torch.randn(rows, 1, 1024)
+            torch.testing.assert_close(layer(x), linear(x), rtol=1e-4, atol=1e-4)
+            torch.testing.assert_close(head(x), head.head(x), rtol=1e-4, atol=1e-4)
+
+
+def test_packing_a_whole_model_keeps_its_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+    from briefing_service.components import linear_layout
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    if not linear_layout._can_pack():
+        pytest.skip("oneDNN is not available in this torch build")
+    monkeypatch.setattr(linear_layout, "PACKED_MIN_WEIGHTS", 0)  # the tiny model's layers are all small
+    folder = build_tiny_bart(tmp_path / "tiny")
+    plain = AutoModelForSeq2SeqLM.from_pretrained(str(folder)).eval()
+    packed = AutoModelForSeq2SeqLM.from_pretrained(str(folder)).eval()
+    linear_layout.transpose_linears(packed)
+    decoder_linears = sum(isinstance(m, torch.nn.Linear) for m in plain.get_decoder().modules())
+    assert linear_layout.pack_for_batched_decoding(packed) == decoder_linears + 1  # and the head
+    assert isinstance(packed.get_output_embeddings(), linear_layout.PackedHead)
+    tok = AutoTokenizer.from_pretrained(str(folder))
+    texts = [f"Story {i}: the ferry resumed service on Monday after the storm." for i in range(6)]
+    batch = tok(texts, padding=True, return_tensors="pt", return_token_type_ids=False)
+    with torch.inference_mode():
+        kwargs = {"max_new_tokens": 6, "min_new_tokens": 6, "do_sample": False}
+        assert torch.equal(plain.generate(**batch, **kwargs), packed.generate(**batch, **kwargs))
