@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 import torch
 from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
-from briefing_service.components.encoder_int8 import CalibrationMismatch, load_ranges, quantize
+from briefing_service.components.encoder_int8 import (
+    CalibrationMismatch,
+    collect_ranges,
+    load_ranges,
+    quantize,
+)
 from briefing_service.settings import Settings
 
 SENTENCES = [
@@ -51,7 +56,21 @@ def test_int8_stays_close_to_fp32(encoders: dict[str, MiniLMEncoder]) -> None:
     assert np.array_equal(
         np.argsort(fp32 @ fp32.T, axis=1)[:, -2:], np.argsort(int8 @ int8.T, axis=1)[:, -2:]
     )
-    assert not any(isinstance(m, torch.nn.Linear) for m in encoders["int8"].model.modules())
+    # Every Linear the forward runs is int8; the pooler, which sentence embeddings never use, is left as it is.
+    plain = [n for n, m in encoders["int8"].model.named_modules() if isinstance(m, torch.nn.Linear)]
+    assert plain == ["pooler.dense"]
+
+
+def test_a_fresh_calibration_quantizes_every_linear_the_forward_runs() -> None:
+    """What `make int8-calibration` does, on three sentences: ranges for each Linear that ran, then quantize."""
+    import copy
+
+    encoder = MiniLMEncoder(precision="fp32")
+    ranges = collect_ranges(encoder.model, encoder.encode, SENTENCES[:3])
+    assert "encoder.layer.5.output.dense/hi" in ranges and "pooler.dense/lo" not in ranges
+    model = copy.deepcopy(encoder.model)
+    quantize(model, ranges)
+    assert [n for n, m in model.named_modules() if isinstance(m, torch.nn.Linear)] == ["pooler.dense"]
 
 
 def test_int8_calibration_made_for_other_weights_is_refused(encoders: dict[str, MiniLMEncoder]) -> None:

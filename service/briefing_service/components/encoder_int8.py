@@ -128,6 +128,8 @@ def quantize(model: torch.nn.Module, ranges: dict[str, np.ndarray], alpha: float
         )
     parents = dict(model.named_modules())
     for name, linear in _linears(model).items():
+        if f"{name}/lo" not in ranges:
+            continue  # never ran while calibrating (BERT's pooler: sentence embeddings mean-pool instead)
         parent_name, _, child = name.rpartition(".")
         layer = SmoothedInt8Linear(linear, ranges[f"{name}/lo"], ranges[f"{name}/hi"], alpha)
         setattr(parents[parent_name], child, layer)
