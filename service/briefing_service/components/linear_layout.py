@@ -40,6 +40,11 @@ def _can_pack() -> bool:
     return torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_reorder_linear_weight")
 
 
+def _worth_packing(weight: torch.Tensor) -> bool:
+    # fp32 only: the only precision measured here (a half-precision checkpoint keeps its plain layout).
+    return weight.dtype == torch.float32 and weight.numel() >= PACKED_MIN_WEIGHTS
+
+
 def _reorder(weight: torch.Tensor) -> torch.Tensor:
     """oneDNN's blocked layout for a (out, in) weight, tuned for about 8 rows (it serves any row count)."""
     return torch.ops.mkldnn._reorder_linear_weight(weight.detach().contiguous(), 8)
@@ -124,23 +129,20 @@ def transpose_linears(model: torch.nn.Module) -> int:
 
 
 def pack_for_batched_decoding(model: torch.nn.Module) -> int:
-    """Give the decoder's TransposedLinear layers of at least PACKED_MIN_WEIGHTS weights, and an output head
-    that large, a oneDNN-reordered copy for decoding steps of PACKED_ROWS rows (call after transpose_linears).
+    """Give the decoder's fp32 TransposedLinear layers of at least PACKED_MIN_WEIGHTS weights, and an output
+    head that large, a oneDNN-reordered copy for decoding steps of PACKED_ROWS rows (call after transpose_linears).
     Returns how many layers got one; 0 where oneDNN is not available or the model has no decoder."""
     get_decoder = getattr(model, "get_decoder", None)
     if not _can_pack() or not callable(get_decoder):
         return 0
     packed = 0
     for layer in get_decoder().modules():
-        if (
-            isinstance(layer, TransposedLinear)
-            and layer.in_features * layer.out_features >= PACKED_MIN_WEIGHTS
-        ):
+        if isinstance(layer, TransposedLinear) and _worth_packing(layer.weight_t):
             layer.packed = _reorder(layer.weight)
             packed += 1
     get_head = getattr(model, "get_output_embeddings", None)
     head = get_head() if callable(get_head) else None
-    if type(head) is torch.nn.Linear and head.in_features * head.out_features >= PACKED_MIN_WEIGHTS:
+    if type(head) is torch.nn.Linear and _worth_packing(head.weight):
         for module in list(model.modules()):
             for name, child in list(module.named_children()):
                 if child is head:
