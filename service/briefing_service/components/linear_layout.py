@@ -141,11 +141,9 @@ def pack_for_batched_decoding(model: torch.nn.Module) -> int:
             layer.packed = _reorder(layer.weight)
             packed += 1
     get_head = getattr(model, "get_output_embeddings", None)
+    set_head = getattr(model, "set_output_embeddings", None)
     head = get_head() if callable(get_head) else None
-    if type(head) is torch.nn.Linear and _worth_packing(head.weight):
-        for module in list(model.modules()):
-            for name, child in list(module.named_children()):
-                if child is head:
-                    setattr(module, name, PackedHead(head))
-                    packed += 1
+    if type(head) is torch.nn.Linear and callable(set_head) and _worth_packing(head.weight):
+        set_head(PackedHead(head))
+        packed += 1
     return packed
