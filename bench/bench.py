@@ -5,7 +5,8 @@ Figures (all from the same run, so ratios are comparable on a noisy machine):
   says (spaCy in its child process, batches of 4 with the next ones begun while the oldest completes) — the
   limit; also with each encoder precision (fp32, bf16, int8), with spaCy on the inference thread instead,
   with torch on the other thread count, and with the spaCy process one batch of 16 at a time;
-- naive: per-article calls, the stock fp32 MiniLM called once per sentence, spaCy called per paragraph;
+- naive: per-article calls, the stock fp32 MiniLM called once per sentence, the stock spaCy pipeline called per
+  paragraph;
 - service: through gRPC at concurrency 1, 4, 8, 16 (bounded grpc.aio load generator on loopback); c=8, the
   one the targets name, takes turns with the model-bound runs (the same articles each round), the others after;
 - cold start (process start to health SERVING) and the server's peak RSS (its spaCy process included);
@@ -98,9 +99,10 @@ def _interleaved_aps(
 def bench_in_process(
     articles: list[str], service: Callable[[int], dict[str, Any]] | None = None
 ) -> dict[str, Any]:
+    import spacy
     import torch
     from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
-    from briefing_service.components.segmenter import load_spacy
+    from briefing_service.components.segmenter import SPACY_MODEL, load_spacy
     from briefing_service.domain import Article, SummaryOptions
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.runtime import tune_interpreter
@@ -140,9 +142,10 @@ def bench_in_process(
     # The spaCy process as it ran before batches overlapped: batches of 16, each cut in 4 chunks.
     one_at_a_time = Schedule(True, 4, process_schedule.torch_threads, batches_in_flight=1, batch_articles=16)
     configs["process-one-batch"] = configured(one_at_a_time, default)
-    # Naive: the stock fp32 MiniLM called once per sentence, one article per call, spaCy on the calling
-    # thread, torch on its default of every core; over half the articles (it is slow), taking turns with the rest.
-    naive = Pipeline(nlp, OneByOneEncoder(), overlap_chunks=1)
+    # Naive: the stock fp32 MiniLM called once per sentence, one article per call, spaCy as `spacy.load` gives
+    # it (without the lookup attribute ruler) on the calling thread, torch on its default of every core; over
+    # half the articles (it is slow), taking turns with the rest.
+    naive = Pipeline(spacy.load(SPACY_MODEL), OneByOneEncoder(), overlap_chunks=1)
     sample = items[: max(4, len(items) // (4 if QUICK else 2))]
     aps, service_rounds = _interleaved_aps(
         configs, items, rounds=1 if QUICK else 3, naive=(naive, sample, all_cores), service=service
