@@ -53,13 +53,9 @@ def test_bf16_is_within_a_hair_of_fp32(encoders: dict[str, MiniLMEncoder]) -> No
 def test_int8_stays_close_to_fp32(encoders: dict[str, MiniLMEncoder]) -> None:
     fp32, int8 = (encoders[p].encode(SENTENCES) for p in ("fp32", "int8"))
     assert float((fp32 * int8).sum(axis=1).min()) > 0.99
-    # Each sentence's nearest neighbour under int8 is its nearest under fp32, or within 0.01 of it (sentence 3's
-    # two nearest are 0.0824 and 0.0823 apart in fp32: a tie any rounding may break either way).
-    near32, near8 = fp32 @ fp32.T, int8 @ int8.T
-    np.fill_diagonal(near32, -np.inf)
-    np.fill_diagonal(near8, -np.inf)
-    for i, j in enumerate(near8.argmax(axis=1)):
-        assert near32[i, j] >= near32[i].max() - 0.01
+    assert np.array_equal(
+        np.argsort(fp32 @ fp32.T, axis=1)[:, -2:], np.argsort(int8 @ int8.T, axis=1)[:, -2:]
+    )
     # Every Linear the forward runs is int8; the pooler, which sentence embeddings never use, is left as it is.
     plain = [n for n, m in encoders["int8"].model.named_modules() if isinstance(m, torch.nn.Linear)]
     assert plain == ["pooler.dense"]
@@ -101,24 +97,3 @@ def test_auto_picks_bf16_where_the_cpu_has_it_else_int8_with_vnni() -> None:
     with pytest.raises(ValueError, match=r"encoder_precision is 'fp16'; allowed auto, fp32, bf16, int8"):
         Settings.from_args(["--encoder-precision", "fp16"], env={})
     assert Settings.from_args([], env={}).encoder_precision == "auto"
-
-
-def test_int8_attention_runs_one_fused_projection_and_smooths_temporaries_in_place(
-    encoders: dict[str, MiniLMEncoder],
-) -> None:
-    from briefing_service.components.encoder_int8 import SmoothedInt8Linear
-
-    layer = encoders["int8"].model.encoder.layer[0]
-    attention = layer.attention.self
-    assert isinstance(attention.fused, SmoothedInt8Linear) and not hasattr(attention, "query")
-    # Only the layers whose input is a temporary (attention's output, the GELU's) may overwrite it.
-    owners = {n for n, m in encoders["int8"].model.named_modules() if getattr(m, "owns_input", False)}
-    assert owners == {
-        f"encoder.layer.{i}.{p}.dense" for i in range(6) for p in ("attention.output", "output")
-    }
-    dense = layer.output.dense
-    x = torch.randn(3, 7, 1536)
-    expected = torch.ops.quantized.linear_with_input_q_dq_qweight_dq_output_fp32(
-        (x * dense.inv_smooth).reshape(-1, 1536), dense.scale, dense.zero_point, dense.packed
-    ).reshape(3, 7, -1)
-    assert torch.equal(dense(x.clone()), expected)

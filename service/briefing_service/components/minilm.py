@@ -59,27 +59,18 @@ class _Embeddings(nn.Module):
         return self.LayerNorm(x + self.position_embeddings.weight[:length])
 
 
-class SelfAttention(nn.Module):
+class _SelfAttention(nn.Module):
     def __init__(self, shape: BertShape) -> None:
         super().__init__()
         self.heads = shape.num_attention_heads
         self.query = nn.Linear(shape.hidden_size, shape.hidden_size)
         self.key = nn.Linear(shape.hidden_size, shape.hidden_size)
         self.value = nn.Linear(shape.hidden_size, shape.hidden_size)
-        # Set by the int8 encoder (components/encoder_int8.py): one layer computing query, key and value side
-        # by side, in place of the three.
-        self.fused: nn.Module | None = None
-
-    def _projections(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        if self.fused is None:
-            return self.query(x), self.key(x), self.value(x)
-        q, k, v = self.fused(x).split(x.shape[-1], dim=-1)
-        return q, k, v
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         batch, length, hidden = x.shape
         split = (batch, length, self.heads, hidden // self.heads)
-        q, k, v = (t.view(split).transpose(1, 2) for t in self._projections(x))
+        q, k, v = (f(x).view(split).transpose(1, 2) for f in (self.query, self.key, self.value))
         out = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         return out.transpose(1, 2).reshape(batch, length, hidden)
 
@@ -99,7 +90,7 @@ class _Residual(nn.Module):
 class _Attention(nn.Module):
     def __init__(self, shape: BertShape) -> None:
         super().__init__()
-        self.self = SelfAttention(shape)
+        self.self = _SelfAttention(shape)
         self.output = _Residual(shape.hidden_size, shape.hidden_size, shape.layer_norm_eps)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
