@@ -47,7 +47,7 @@ def _value_test(position: int, value: Any) -> Test | None:
         if op == "IN":
             return lambda f: f[position] in allowed
         return lambda f: f[position] not in allowed
-    if op == "REGEX" and isinstance(arg, str) and position != 3:
+    if op == "REGEX" and isinstance(arg, str) and _FEATURES[position] != "IS_SPACE":
         pattern = re.compile(arg)
         return lambda f: pattern.search(str(f[position])) is not None
     return None
