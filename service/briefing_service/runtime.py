@@ -27,9 +27,10 @@ SWITCH_INTERVAL_SECONDS = 0.0002
 
 
 def tune_interpreter(switch_interval: float = SWITCH_INTERVAL_SECONDS) -> None:
-    """Set the GIL switch interval and the allocator's mmap threshold for this process (idempotent)."""
+    """Set the GIL switch interval and glibc's allocator settings for this process (idempotent). Call it
+    first thing, before any thread starts: a thread keeps the malloc arena it got."""
     sys.setswitchinterval(switch_interval)
-    _fix_mmap_threshold()
+    _tune_allocator()
 
 
 # glibc serves an allocation this large or larger with its own mmap, which free() unmaps at once. By default
@@ -39,13 +40,35 @@ def tune_interpreter(switch_interval: float = SWITCH_INTERVAL_SECONDS) -> None:
 # 16 MiB: +1 MiB after the same rounds (measured 2026-12-02, README "Reliability"). Smaller fixed values make
 # the encoder's activations mmap'd and page-faulted on every batch (1 MiB cost about 10 % of throughput).
 _MMAP_THRESHOLD_BYTES = 16 * 2**20
-_M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
+# Fixing the mmap threshold also stops glibc moving its trim threshold (it keeps it at twice the mmap one while
+# that moves), which then stays at 128 KiB: every free() that leaves more than that unused at the top of the
+# heap gives it back to the OS, and the next batch's activations fault it in again, page by page. That was
+# 570-740k page faults per pass of the int8 encoder over 1,040 sentences and about 15 % of the in-process
+# pipeline's throughput (README "Performance"); at twice the mmap threshold, as glibc itself would set it, the
+# encoder's temporaries stay in the heap between batches.
+_TRIM_THRESHOLD_BYTES = 2 * _MMAP_THRESHOLD_BYTES
+# One malloc arena for every thread. With one arena per thread, the inference thread's freed activations (up to
+# the trim threshold) stay at the top of its own arena, which malloc_trim(0) does not shrink (glibc trims only
+# the main arena's top): `make chaos` then saw the server's RSS +52/+59 MiB after its hostile rounds, against
+# +7/+10 with one arena, and c=8 throughput was the same either way (two servers in turns, 9.0 art/s each).
+# The GIL already serialises most of what these threads allocate.
+_ARENAS = 1
+_M_TRIM_THRESHOLD = -1  # mallopt parameter numbers, from glibc's malloc.h
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
 
 
-def _fix_mmap_threshold() -> bool:
-    """True where glibc took the setting."""
+def _tune_allocator() -> bool:
+    """True where glibc took every setting."""
     libc = _glibc()
-    return libc is not None and libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES) == 1
+    if libc is None:
+        return False
+    settings = (
+        (_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES),
+        (_M_TRIM_THRESHOLD, _TRIM_THRESHOLD_BYTES),
+        (_M_ARENA_MAX, _ARENAS),
+    )
+    return all([libc.mallopt(param, value) == 1 for param, value in settings])
 
 
 def set_torch_threads(threads: int = 0) -> None:
