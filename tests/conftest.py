@@ -59,5 +59,5 @@ def pipeline(nlp: object) -> object:
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.settings import Settings
 
-    # The encoder the server runs by default (bf16 where the CPU has it, else int8 with VNNI, else fp32).
+    # The encoder the server runs by default (bf16 where the CPU has it, else int8 on AVX2/AVX-512, else fp32).
     return Pipeline(nlp, MiniLMEncoder(precision=Settings().encoder_precision))  # type: ignore[arg-type]

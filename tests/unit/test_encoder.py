@@ -53,9 +53,9 @@ def test_bf16_is_within_a_hair_of_fp32(encoders: dict[str, MiniLMEncoder]) -> No
 def test_int8_stays_close_to_fp32(encoders: dict[str, MiniLMEncoder]) -> None:
     fp32, int8 = (encoders[p].encode(SENTENCES) for p in ("fp32", "int8"))
     assert float((fp32 * int8).sum(axis=1).min()) > 0.99
-    assert np.array_equal(
-        np.argsort(fp32 @ fp32.T, axis=1)[:, -2:], np.argsort(int8 @ int8.T, axis=1)[:, -2:]
-    )
+    # The similarities the ranker reads move by about 0.01 (7-bit activations on AVX2: 0.011); comparing which
+    # neighbour ranks first would test ties (0.2962 vs 0.2874 here), not the encoder.
+    assert float(np.abs(fp32 @ fp32.T - int8 @ int8.T).max()) < 0.03
     # Every Linear the forward runs is int8; the pooler, which sentence embeddings never use, is left as it is.
     plain = [n for n, m in encoders["int8"].model.named_modules() if isinstance(m, torch.nn.Linear)]
     assert plain == ["pooler.dense"]
@@ -87,9 +87,10 @@ def test_model_info_says_which_precision_ran(encoders: dict[str, MiniLMEncoder])
     assert encoders["int8"].version.endswith("+int8")
 
 
-def test_auto_picks_bf16_where_the_cpu_has_it_else_int8_with_vnni() -> None:
+def test_auto_picks_bf16_where_the_cpu_has_it_else_int8_on_avx2_or_avx512() -> None:
     native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
-    fallback = "int8" if torch.cpu._is_vnni_supported() else "fp32"
+    vectorised = torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512")
+    fallback = "int8" if vectorised or torch.cpu._is_vnni_supported() else "fp32"
     assert resolve_precision("auto") == ("bf16" if native else fallback)
     assert resolve_precision("int8") == "int8"
     with pytest.raises(ValueError, match=r"encoder precision is 'fp16'; allowed auto, fp32, bf16, int8"):

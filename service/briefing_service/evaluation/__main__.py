@@ -24,7 +24,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--encoder",
         choices=ENCODER_PRECISIONS,
         default=Settings().encoder_precision,
-        help="MiniLM arithmetic (default: the server's, auto = bf16 where the CPU has it natively, else fp32)",
+        help="MiniLM arithmetic (default: the server's, auto = bf16 where the CPU has it natively, else int8 on AVX2/AVX-512, else fp32)",
     )
     return p.parse_args(argv)
 
