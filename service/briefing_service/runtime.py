@@ -44,13 +44,13 @@ _MMAP_THRESHOLD_BYTES = 16 * 2**20
 # that moves), which then stays at 128 KiB: every free() that leaves more than that unused at the top of the
 # heap gives it back to the OS, and the next batch's activations fault it in again, page by page. That was
 # 570-740k page faults per pass of the int8 encoder over 1,040 sentences and about 15 % of the in-process
-# pipeline's throughput (README "Performance"); at twice the mmap threshold, as glibc itself would set it, the
-# encoder's temporaries stay in the heap between batches.
+# pipeline's throughput on the Ice Lake host (none measurable on an AVX2 one; README "Performance"); at twice
+# the mmap threshold, as glibc itself would set it, the encoder's temporaries stay in the heap between batches.
 _TRIM_THRESHOLD_BYTES = 2 * _MMAP_THRESHOLD_BYTES
 # One malloc arena for every thread. With one arena per thread, the inference thread's freed activations (up to
 # the trim threshold) stay at the top of its own arena, which malloc_trim(0) does not shrink (glibc trims only
 # the main arena's top): `make chaos` then saw the server's RSS +52/+59 MiB after its hostile rounds, against
-# +7/+10 with one arena, and c=8 throughput was the same either way (two servers in turns, 9.0 art/s each).
+# +8/+10 with one arena, and c=8 throughput was the same either way (two servers in turns, 9.0 art/s each).
 # The GIL already serialises most of what these threads allocate.
 _ARENAS = 1
 _M_TRIM_THRESHOLD = -1  # mallopt parameter numbers, from glibc's malloc.h
