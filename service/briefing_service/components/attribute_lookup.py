@@ -28,37 +28,66 @@ from spacy.vocab import Vocab
 
 FACTORY = "briefing_attribute_lookup"
 _FEATURES = ("TAG", "LOWER", "DEP", "IS_SPACE")
-_CACHE_LIMIT = 200_000  # distinct (tag, lower, dep, space) keys kept; a long-running server must stay bounded
+_LOWER = _FEATURES.index("LOWER")
+# Keys are (tag, lower's class, dep, space), so the patterns bound their number (a few thousand seen on news);
+# the limit is a backstop in case another pipeline's patterns name very many words.
+_CACHE_LIMIT = 50_000
 
 Features = tuple[str, str, str, bool]
+_Key = tuple[str, str | int, str, bool]  # Features with the lower-case form replaced by its class
 Test = Callable[[Features], bool]
 _Entry = tuple[tuple[int, ...], int, int]
 
 
-def _value_test(position: int, value: Any) -> Test | None:
+class _LowerClasses:
+    """What the patterns can tell apart about a token's lower-case form: the words they name (equal, IN,
+    NOT_IN) and which of their regexes match. Every other word falls into one class per regex outcome, so the
+    lookup's cache does not grow with the vocabulary: keyed by the word itself it took a new entry for every
+    new word, number or scraper fragment (about 4,300 per 40 articles of random words; README "Reliability",
+    Memory)."""
+
+    def __init__(self) -> None:
+        self.named: set[str] = set()
+        self.regexes: list[re.Pattern[str]] = []
+
+    def of(self, lower: str) -> str | int:
+        """The word itself where a pattern names it, else the bit mask of the regexes it matches (an int, so
+        never equal to a named word)."""
+        if lower in self.named:
+            return lower
+        return sum(1 << n for n, r in enumerate(self.regexes) if r.search(lower))
+
+
+def _value_test(position: int, value: Any, lowers: _LowerClasses) -> Test | None:
     """A test of one feature, or None for a spec the lookup does not reproduce exactly."""
     if isinstance(value, (bool, str)):
+        if position == _LOWER:
+            lowers.named.add(str(value))
         return lambda f: f[position] == value
     if not isinstance(value, dict) or len(value) != 1:
         return None
     ((op, arg),) = value.items()
     if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
         allowed = frozenset(arg)
+        if position == _LOWER:
+            lowers.named.update(allowed)
         if op == "IN":
             return lambda f: f[position] in allowed
         return lambda f: f[position] not in allowed
     if op == "REGEX" and isinstance(arg, str) and _FEATURES[position] != "IS_SPACE":
         pattern = re.compile(arg)
+        if position == _LOWER:
+            lowers.regexes.append(pattern)
         return lambda f: pattern.search(str(f[position])) is not None
     return None
 
 
-def _token_test(spec: dict[str, Any]) -> Test | None:
+def _token_test(spec: dict[str, Any], lowers: _LowerClasses) -> Test | None:
     tests = []
     for key, value in spec.items():
         if key not in _FEATURES:
             return None  # "OP", "POS", "_", ...: leave it to the Matcher
-        test = _value_test(_FEATURES.index(key), value)
+        test = _value_test(_FEATURES.index(key), value, lowers)
         if test is None:
             return None
         tests.append(test)
@@ -72,7 +101,8 @@ class LookupAttributeRuler(AttributeRuler):
         super().__init__(vocab, name, validate=False)
         self._single: list[tuple[int, Test]] = []  # (pattern index, test), one per single-token alternative
         self._pairs: list[tuple[int, int, Test, Test]] = []  # (pattern index, target 0/1, first, second)
-        self._cache: dict[Features, _Entry] = {}
+        self._cache: dict[_Key, _Entry] = {}
+        self._lowers = _LowerClasses()
         self._exact = False
 
     def take_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
@@ -84,7 +114,9 @@ class LookupAttributeRuler(AttributeRuler):
         for index, entry in enumerate(cast(list[dict[str, Any]], self.patterns)):
             target: int = entry.get("index", 0)
             for alternative in entry["patterns"]:
-                tests = [t for t in (_token_test(spec) for spec in alternative) if t is not None]
+                tests = [
+                    t for t in (_token_test(spec, self._lowers) for spec in alternative) if t is not None
+                ]
                 if len(tests) != len(alternative) or len(tests) not in (1, 2):
                     return False
                 if not -len(tests) <= target < len(tests):
@@ -97,8 +129,10 @@ class LookupAttributeRuler(AttributeRuler):
 
     def _lookup(self, features: Features) -> _Entry:
         """The single-token patterns that match these features, and bit masks of the two-token patterns whose
-        first / second token they fit."""
-        found = self._cache.get(features)
+        first / second token they fit. Every word of one lower-case class gives the same answer, so the cache
+        keeps one entry per class."""
+        key = (features[0], self._lowers.of(features[1]), features[2], features[3])
+        found = self._cache.get(key)
         if found is None:
             singles = tuple(sorted({index for index, test in self._single if test(features)}))
             firsts = sum(1 << n for n, (_, _, first, _) in enumerate(self._pairs) if first(features))
@@ -106,7 +140,7 @@ class LookupAttributeRuler(AttributeRuler):
             found = (singles, firsts, seconds)
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            self._cache[features] = found
+            self._cache[key] = found
         return found
 
     def __call__(self, doc: Doc) -> Doc:
