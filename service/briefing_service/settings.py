@@ -41,8 +41,10 @@ class Schedule:
 
 
 # Small batches keep both stages busy: the callers of a batch get their answers (and send the next article)
-# while the next batches are parsed. 4 measured best of 2, 3, 4 and 8 (README "Performance").
-PIPELINED_BATCH_ARTICLES = 4
+# while the next batches are parsed. 3 lets 8 callers fill 3 batches in flight (with 4 they filled 2): through
+# gRPC at c=8 on the AVX2 host, batches of 3 beat 4 by 7 % (medians of 4 and 7 rounds in turns); on the Ice
+# Lake host 2, 3 and 4 were alike, 8 worse (README "Performance").
+PIPELINED_BATCH_ARTICLES = 3
 
 
 def parse_bool(value: str | bool) -> bool:

@@ -47,9 +47,9 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     import briefing_service.settings as settings_module
 
     monkeypatch.setattr(settings_module, "_cores", lambda: 2)
-    # Two cores: spaCy in its process on one, torch on the other, batches of 4, three in flight.
+    # Two cores: spaCy in its process on one, torch on the other, batches of 3, three in flight.
     auto = Settings.from_args([], {})
-    assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=4)
+    assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=3)
     small = Settings.from_args(["--max-batch", "2"], {})
     assert small.schedule().batch_articles == 2
     # A seq2seq model: torch on every core, one whole batch at a time (one generate per batch).
@@ -59,6 +59,6 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     off = Settings.from_args(["--spacy-process", "off"], {})
     assert off.schedule() == Schedule(False, 1, 2, batches_in_flight=1, batch_articles=16)
     explicit = Settings.from_args(["--torch-threads", "2", "--overlap-chunks", "3"], {})
-    assert explicit.schedule() == Schedule(True, 3, 2, batches_in_flight=3, batch_articles=4)
+    assert explicit.schedule() == Schedule(True, 3, 2, batches_in_flight=3, batch_articles=3)
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)
     assert Settings.from_args([], {}).schedule() == Schedule(False, 1, 1)
