@@ -42,8 +42,9 @@ class Schedule:
 
 # Small batches keep both stages busy: the callers of a batch get their answers (and send the next article)
 # while the next batches are parsed. 3 lets 8 callers fill 3 batches in flight (with 4 they filled 2): through
-# gRPC at c=8 on the AVX2 host, batches of 3 beat 4 by 7 % (medians of 4 and 7 rounds in turns); on the Ice
-# Lake host 2, 3 and 4 were alike, 8 worse (README "Performance").
+# gRPC at c=8 on the AVX2 host, batches of 3 beat 4 by 7 % (medians of 4 and 7 rounds in turns). On the Ice
+# Lake host, through gRPC at c=8, 2, 3 (4 in flight) and 4 were alike; in-process 4 beat 2 and 8 there
+# (README "Performance").
 PIPELINED_BATCH_ARTICLES = 3
 
 
@@ -174,11 +175,12 @@ class Settings:
     def schedule(self) -> Schedule:
         """Where spaCy and torch run, and how batches flow. Measured on this 2-core AVX-512/AMX host,
         2026-12-03, in-process, three timed passes each in turns (README "Performance"): spaCy in its child
-        process, torch on the other core, batches of 4 with the next batch begun while this one completes,
-        4.61 art/s, against 3.15 with spaCy on the inference thread (torch on both cores) and 3.23 with the
-        child parsing a batch of 16 in 4 chunks; with torch on both cores beside the child, 2.76. The fp32
-        encoder (the slower stage) agrees: 2.55 with torch on one core, 2.19 on two. A seq2seq model keeps
-        torch on every core (``generate`` is its cost) and its batches whole (one ``generate`` per batch)."""
+        process, torch on the other core, batches (of 4 then; 3 since, see PIPELINED_BATCH_ARTICLES) with the
+        next batch begun while this one completes, 4.61 art/s, against 3.15 with spaCy on the inference thread
+        (torch on both cores) and 3.23 with the child parsing a batch of 16 in 4 chunks; with torch on both
+        cores beside the child, 2.76. The fp32 encoder (the slower stage) agrees: 2.55 with torch on one
+        core, 2.19 on two. A seq2seq model keeps torch on every core (``generate`` is its cost) and its
+        batches whole (one ``generate`` per batch)."""
         cores = _cores()
         process = cores >= 2 if self.spacy_process == "auto" else self.spacy_process == "on"
         extractive = not self.summarizer_model

@@ -26,6 +26,8 @@ from briefing_client.client import make_article, make_request
 from briefing_client.errors import code_from_number
 from briefing_client.local_server import ServerProcess, server_process
 from hostile_cases import BAD, HOSTILE, OK, SHORT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tls_certs import Certs, make_certs
 
 TOKEN = "test-token-" + "x" * 24
@@ -167,6 +169,68 @@ def test_hostile_input_gets_its_documented_status(
     assert len(response.headline.split()) <= 14
     for kp in response.key_points:
         assert source[kp.start : kp.end] == kp.text
+
+
+# Pieces scrapers really send, mixed at random with arbitrary code points (any but lone surrogates, which the
+# client refuses itself).
+_PIECES = [
+    "The council approved the budget on Monday.",
+    "Mayor Ana Ortiz said hours would grow.",
+    "<div><p>Scroll down for video</p></div>",
+    "PUBLISHED: 10:02 EST, 3 December 2026",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "\n\n",
+    "\t",
+    "😀",
+    "مرحبا",
+    "这是一个句子。",
+    "'",
+    '"',
+    "—",
+    "...",
+    "1,234,567",
+    "U.S.",
+    "https://example.org/a?b=c",
+]
+_TEXT = st.one_of(
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=300),
+    st.lists(st.sampled_from(_PIECES), max_size=30).map(" ".join),
+    st.lists(st.sampled_from(_PIECES), max_size=30).map("".join),
+)
+_TYPES = st.lists(
+    st.sampled_from(["PERSON", " gpe ", "org", "DATE", "", "PEOPLE", "PER\x00SON", "Person;"]), max_size=3
+)
+_LABELS = {"PERSON", "GPE", "ORG", "DATE"}
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, max_key_points=st.integers(-3, 24), entity_types=_TYPES)
+def test_any_input_gets_ok_or_invalid_argument_as_documented(
+    secure: BriefingClient, text: str, max_key_points: int, entity_types: list[str]
+) -> None:
+    """Property: whatever the text and options, the answer is the documented one (INVALID_ARGUMENT exactly
+    when the text is blank or an option is out of range, naming what was wrong; else OK), and an OK answer
+    keeps the API's promises: a headline of at most 14 words, at most the asked number of key points, and
+    every key point and entity mention a true slice of the text."""
+    types = {t.strip().upper() for t in entity_types if t.strip()}
+    valid = bool(text.strip()) and (max_key_points == 0 or 1 <= max_key_points <= 20) and types <= _LABELS
+    try:
+        response = secure.summarize(text, max_key_points=max_key_points, entity_types=entity_types)
+    except BriefingClientError as exc:
+        assert exc.code.name == BAD and not valid and exc.details, (exc.code.name, exc.details)
+        return
+    assert valid
+    source = response.source_text or text
+    assert len(response.headline.split()) <= 14
+    assert len(response.key_points) <= (max_key_points or 5)
+    for kp in response.key_points:
+        assert source[kp.start : kp.end] == kp.text
+    for entity in response.entities:
+        assert not types or entity.type in types
+        for m in entity.mentions:
+            assert source[m.start : m.end] == m.text
 
 
 def test_lone_surrogates_are_refused_at_the_client(secure: BriefingClient) -> None:

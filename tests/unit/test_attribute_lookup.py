@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from pathlib import Path
 
@@ -113,3 +114,5 @@ def test_the_lemmatizer_cache_is_bounded(nlp: Language) -> None:
     for key in "abcd":
         cache[key] = key.upper()
     assert cache == {"d": "D"}  # full at "d": emptied, then "d" stored
+    copy = pickle.loads(pickle.dumps(cache))
+    assert copy == cache and copy.limit == LEMMA_CACHE_LIMIT  # the items come back before the instance's dict

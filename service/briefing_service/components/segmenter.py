@@ -25,6 +25,8 @@ LEMMA_CACHE_LIMIT = 10_000
 class BoundedCache(dict[object, object]):
     """A dict that empties itself when full: the common words are back in it within an article or two."""
 
+    limit = LEMMA_CACHE_LIMIT  # also a class attribute: unpickling sets the items before the instance's dict
+
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
