@@ -62,3 +62,17 @@ def test_surname_tagged_alone_gets_its_first_name(nlp: Language) -> None:
     titled.ents = [Span(titled, start, start + 1, label="PERSON")]
     (cand,) = candidates([titled], recall=False, titles=model.titles)
     assert cand.span.text == "Oduya"  # a title is not a first name
+
+
+def test_a_name_ending_in_an_elided_particle_keeps_it(nlp: Language) -> None:
+    """The small model tags "AS Côte" and leaves "d'Azur" out (the bundled transfer article showed it)."""
+    doc = parse_texts(nlp, ["The striker joins from French club AS Côte d'Azur for a fee of €85 million."])[
+        0
+    ].doc
+    words = [t.text for t in doc]
+    start, end = words.index("AS"), words.index("d'Azur")
+    doc.ents = [Span(doc, start, end, label="PERSON")]  # "AS Côte", as the small model tags it
+    (cand,) = candidates([doc], recall=False)
+    assert cand.span.text == "AS Côte d'Azur"
+    doc.ents = [Span(doc, start, end, label="ORG"), Span(doc, end, end + 1, label="GPE")]
+    assert [c.span.text for c in candidates([doc], recall=False)] == ["AS Côte", "d'Azur"]  # another entity's

@@ -53,6 +53,9 @@ _DEFAULT_FINE = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 _DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ese|ish|ic|i|ch)s?$")
 
 _DIGITS = re.compile(r"\d")
+# An elided particle glued to a capitalised word: the end of a name such as "AS Côte d'Azur", "Giro d'Italia"
+# or "Jeanne d'Arc", which the small model leaves outside the entity (it tagged "AS Côte").
+_PARTICLE_TAIL = re.compile(r"[dDlL]['’][A-ZÀ-Þ]\w+$")
 
 
 def _shape(word: str) -> str:
@@ -232,6 +235,17 @@ def _with_first_names(doc: Doc, ent: Span, titles: frozenset[str]) -> Span:
     return ent if first.text.lower() in titles else doc[ent.start - 1 : ent.end]
 
 
+def _with_particle_tail(doc: Doc, ent: Span) -> Span:
+    """An entity grown rightwards over an elided particle and its name ("AS Côte [d'Azur]"), unless that word
+    belongs to another entity."""
+    if ent.end >= len(doc):
+        return ent
+    after = doc[ent.end]
+    if after.ent_iob_ != "O" or not _PARTICLE_TAIL.match(after.text):
+        return ent
+    return doc[ent.start : ent.end + 1]
+
+
 def candidates(
     docs: Iterable[Doc], recall: bool = True, titles: frozenset[str] = frozenset()
 ) -> list[Candidate]:
@@ -244,12 +258,13 @@ def candidates(
         line = _Line.of(doc)
         ents = doc.ents  # a fresh tuple of Spans on each access
         out.extend(
-            Candidate(_with_first_names(doc, e, titles), e.label_, line)
+            Candidate(_with_particle_tail(doc, _with_first_names(doc, e, titles)), e.label_, line)
             for e in ents
             if e.label_ in NAME_LABELS
         )
         if recall:
-            out.extend(Candidate(s, MISSED, line) for s in missed_runs(doc, line.shouting, ents))
+            runs = missed_runs(doc, line.shouting, ents)
+            out.extend(Candidate(_with_particle_tail(doc, s), MISSED, line) for s in runs)
     return out
 
 
