@@ -33,7 +33,7 @@ from chaos_common import (
 from chaos_common import start_server as _server
 
 sys.path.insert(0, str(ROOT / "tests"))
-from hostile_cases import HOSTILE, SHORT
+from hostile_cases import HOSTILE, SHORT, new_words
 
 # RSS after the hostile rounds, over the baseline after warm-up. What stays is a one-time step of allocator
 # fragmentation: pymalloc arenas and glibc heap pages that a few surviving blocks pin (in-process, the live
@@ -50,25 +50,6 @@ ROUNDS = 3
 RANDOM_WORD_ARTICLES = 80  # a round's articles of made-up words, numbers and names
 
 
-def _random_words(rng: random.Random) -> str:
-    """300 words: common ones mixed with made-up words, numbers and capitalised names, new every time."""
-    common = ["the", "council", "said", "on", "Monday", "a", "vote", "was", "held", "in", "city", "."]
-    words = []
-    for _ in range(300):
-        k = rng.random()
-        if k < 0.2:
-            words.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10))))
-        elif k < 0.3:
-            words.append(f"{rng.randrange(10**7):,}")
-        elif k < 0.35:
-            words.append(
-                rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "".join(rng.choice("aeioulnrst") for _ in range(6))
-            )
-        else:
-            words.append(rng.choice(common))
-    return " ".join(words)
-
-
 def _random_cases(rng: random.Random) -> list[tuple[str, str, dict, set[str]]]:
     cases: list[tuple[str, str, dict, set[str]]] = []
     for i in range(100):  # random code points, controls and surrogate-free planes included
@@ -77,7 +58,7 @@ def _random_cases(rng: random.Random) -> list[tuple[str, str, dict, set[str]]]:
             for _ in range(rng.randrange(0, 400))
         ]
         cases.append((f"random-{i}", "".join(chars), {}, {"OK", "INVALID_ARGUMENT"}))
-    cases += [(f"random-words-{i}", _random_words(rng), {}, {"OK"}) for i in range(RANDOM_WORD_ARTICLES)]
+    cases += [(f"random-words-{i}", new_words(rng), {}, {"OK"}) for i in range(RANDOM_WORD_ARTICLES)]
     return cases
 
 

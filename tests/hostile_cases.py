@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import random
+
 SHORT = "The council approved the library budget on Monday. Mayor Ana Ortiz said hours would grow."
 
 OK, BAD = "OK", "INVALID_ARGUMENT"
@@ -58,3 +60,27 @@ HOSTILE: list[tuple[str, str, dict, str]] = [
     ("exactly-max-whitespace-padded", " " * 100 + SHORT + " " * 100, {}, OK),
     ("private-use-and-nonchars", "\ue000\uf8ff\ufffe\uffff text \U0010ffff", {}, OK),
 ]
+
+
+# Words the attribute ruler's exceptions name ("ai n't", "nothin'", "y' all", "gon na") among common ones.
+_COMMON = ["the", "council", "said", "on", "Monday", "a", "vote", "was", "held", "in", "ai", "n't", "nothin'"]
+_COMMON += ["y'", "all", "gon", "na", "."]
+
+
+def new_words(rng: random.Random, n: int = 300) -> str:
+    """``n`` words, common ones mixed with made-up words, numbers and capitalised names, new on every call: a
+    memo table keyed by the word grows with these (`make chaos` and the attribute lookup's test use them)."""
+    words = []
+    for _ in range(n):
+        k = rng.random()
+        if k < 0.2:
+            words.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10))))
+        elif k < 0.3:
+            words.append(f"{rng.randrange(10**7):,}")
+        elif k < 0.35:
+            words.append(
+                rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "".join(rng.choice("aeioulnrst") for _ in range(6))
+            )
+        else:
+            words.append(rng.choice(_COMMON))
+    return " ".join(words)

@@ -205,23 +205,38 @@ _TYPES = st.lists(
 _LABELS = {"PERSON", "GPE", "ORG", "DATE"}
 
 
+def _refusal(text: str, max_key_points: int, entity_types: list[str]) -> str | None:
+    """The message the documented checks give, in the order the server makes them (options when the request
+    is converted, then the article), or None where the input is valid."""
+    if not (max_key_points == 0 or 1 <= max_key_points <= 20):
+        return f"max_key_points is {max_key_points}; allowed 1..20 (0 means 5)"
+    unknown = sorted({t.strip().upper() for t in entity_types if t.strip()} - _LABELS)
+    if unknown:
+        return f"entity_types has unknown label(s) {', '.join(unknown)}; allowed: "
+    if not text.strip():
+        what = "empty" if not text else f"whitespace only ({len(text):,} chars)"
+        return f"article text is {what}; send 1 to 200,000 chars of text"
+    return None
+
+
 @settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_TEXT, max_key_points=st.integers(-3, 24), entity_types=_TYPES)
 def test_any_input_gets_ok_or_invalid_argument_as_documented(
     secure: BriefingClient, text: str, max_key_points: int, entity_types: list[str]
 ) -> None:
-    """Property: whatever the text and options, the answer is the documented one (INVALID_ARGUMENT exactly
-    when the text is blank or an option is out of range, naming what was wrong; else OK), and an OK answer
-    keeps the API's promises: a headline of at most 14 words, at most the asked number of key points, and
-    every key point and entity mention a true slice of the text."""
-    types = {t.strip().upper() for t in entity_types if t.strip()}
-    valid = bool(text.strip()) and (max_key_points == 0 or 1 <= max_key_points <= 20) and types <= _LABELS
+    """Property: whatever the text and options, the answer is the documented one (INVALID_ARGUMENT with the
+    documented message exactly when the text is blank or an option is out of range; else OK), and an OK
+    answer keeps the API's promises: a headline of at most 14 words, at most the asked number of key points,
+    and every key point and entity mention a true slice of the text."""
+    refusal = _refusal(text, max_key_points, entity_types)
     try:
         response = secure.summarize(text, max_key_points=max_key_points, entity_types=entity_types)
     except BriefingClientError as exc:
-        assert exc.code.name == BAD and not valid and exc.details, (exc.code.name, exc.details)
+        assert exc.code is grpc.StatusCode.INVALID_ARGUMENT, (exc.code, exc.details)
+        assert refusal is not None and exc.details.startswith(refusal), (exc.details, refusal)
         return
-    assert valid
+    assert refusal is None, refusal
+    types = {t.strip().upper() for t in entity_types if t.strip()}
     source = response.source_text or text
     assert len(response.headline.split()) <= 14
     assert len(response.key_points) <= (max_key_points or 5)

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 import spacy
 from briefing_service.components.attribute_lookup import LookupAttributeRuler, use_lookup_ruler
-from briefing_service.components.segmenter import LEMMA_CACHE_LIMIT, SPACY_MODEL, BoundedCache
+from briefing_service.components.bounded_cache import BoundedCache
+from briefing_service.components.segmenter import LEMMA_CACHE_LIMIT, SPACY_MODEL
+from hostile_cases import new_words
 from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
@@ -76,28 +78,12 @@ def test_a_pattern_outside_the_lookup_falls_back_to_the_matcher() -> None:
     assert [t.pos_ for t in doc[2:4]] == ["INTJ", "INTJ"]
 
 
-def _new_words(seed: int, n: int) -> str:
-    """Words, numbers and fragments the model has never met, with the exceptions' words among them."""
-    rng = random.Random(seed)
-    words = []
-    for i in range(n):
-        if i % 7 == 0:
-            words.append(rng.choice(["ai", "n't", "nothin'", "y'", "all", "gon", "na", "the", "said", "."]))
-        elif i % 5 == 0:
-            words.append(f"{rng.randrange(10**7):,}")
-        else:
-            letters = "abcdefghijklmnopqrstuvwxyz"
-            word = "".join(rng.choice(letters) for _ in range(rng.randint(3, 9)))
-            words.append(word.capitalize() if i % 3 == 0 else word)
-    return " ".join(words)
-
-
 def test_the_lookup_cache_does_not_grow_with_new_words(stock: Language, nlp: Language) -> None:
     """Keyed by the word, the cache took an entry for nearly every new word (a server's memory grew with its
     traffic); keyed by what the patterns can tell apart, new words land in entries that already exist."""
     ruler = nlp.get_pipe("attribute_ruler")
     assert isinstance(ruler, LookupAttributeRuler)
-    texts = [_new_words(seed, 2_000) for seed in range(3)]
+    texts = [new_words(random.Random(seed), 2_000) for seed in range(3)]
     expected, got = _annotations(stock, texts[:1]), _annotations(nlp, texts[:1])
     assert np.array_equal(expected[0], got[0])
     before = len(ruler._cache)
@@ -115,4 +101,4 @@ def test_the_lemmatizer_cache_is_bounded(nlp: Language) -> None:
         cache[key] = key.upper()
     assert cache == {"d": "D"}  # full at "d": emptied, then "d" stored
     copy = pickle.loads(pickle.dumps(cache))
-    assert copy == cache and copy.limit == 3  # the items are set before the instance's dict comes back
+    assert copy == cache and copy.limit == 3

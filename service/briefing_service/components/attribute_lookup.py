@@ -26,6 +26,8 @@ from spacy.tokens import Doc, Token
 from spacy.tokens._retokenize import set_token_attrs
 from spacy.vocab import Vocab
 
+from briefing_service.components.bounded_cache import BoundedCache
+
 FACTORY = "briefing_attribute_lookup"
 _FEATURES = ("TAG", "LOWER", "DEP", "IS_SPACE")
 _LOWER = _FEATURES.index("LOWER")
@@ -101,7 +103,7 @@ class LookupAttributeRuler(AttributeRuler):
         super().__init__(vocab, name, validate=False)
         self._single: list[tuple[int, Test]] = []  # (pattern index, test), one per single-token alternative
         self._pairs: list[tuple[int, int, Test, Test]] = []  # (pattern index, target 0/1, first, second)
-        self._cache: dict[_Key, _Entry] = {}
+        self._cache: BoundedCache[_Key, _Entry] = BoundedCache(_CACHE_LIMIT)
         self._lowers = _LowerClasses()
         self._exact = False
 
@@ -138,8 +140,6 @@ class LookupAttributeRuler(AttributeRuler):
             firsts = sum(1 << n for n, (_, _, first, _) in enumerate(self._pairs) if first(features))
             seconds = sum(1 << n for n, (_, _, _, second) in enumerate(self._pairs) if second(features))
             found = (singles, firsts, seconds)
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
             self._cache[key] = found
         return found
 

