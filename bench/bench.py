@@ -2,9 +2,10 @@
 
 Figures (all from the same run, so ratios are comparable on a noisy machine):
 - model-bound: the pipeline in-process, no gRPC, fed back to back, batched as the server's default schedule
-  says (spaCy in its child process, batches of 4 with the next ones begun while the oldest completes) — the
-  limit; also with each encoder precision (fp32, bf16, int8), with spaCy on the inference thread instead,
-  with torch on the other thread count, and with the spaCy process one batch of 16 at a time;
+  says (spaCy in its child process, batches of 3 with the next ones begun while the oldest completes, two
+  encoder streams) — the limit; also with each encoder precision (fp32, bf16, int8), with the other number of
+  encoder streams, with spaCy on the inference thread instead, with torch on the other thread count, and with
+  the spaCy process one batch of 16 at a time;
 - naive: per-article calls, the stock fp32 MiniLM called once per sentence, the stock spaCy pipeline called per
   paragraph;
 - service: through gRPC at concurrency 1, 4, 8, 16 (bounded grpc.aio load generator on loopback); c=8, the
@@ -24,6 +25,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,30 +117,37 @@ def bench_in_process(
     default_schedule = defaults.schedule()
     all_cores = os.cpu_count() or 1
     # One spaCy process for every configuration that uses one, and the whole model for those that do not.
-    with_process = Pipeline.load(encoder_precision=default, parse_process=True)
+    with_process = Pipeline.load(
+        encoder_precision=default, parse_process=True, encoder_streams=default_schedule.encoder_streams
+    )
     nlp = load_spacy()
     # bf16 only where the CPU has it natively (what `auto` picks): emulated it is ~5x slower than fp32.
     precisions = ("fp32", "bf16", "int8") if resolve_precision("auto") == "bf16" else ("fp32", "int8")
-    encoders = {default: with_process.encoder}
-    for precision in precisions:
-        encoders.setdefault(precision, MiniLMEncoder(precision=precision))
+    encoders = {(default, default_schedule.encoder_streams): with_process.encoder}
 
     def configured(schedule: Schedule, precision: str) -> tuple[Any, Schedule, int]:
         """The pipeline the server would run with this schedule and encoder."""
         parser = with_process.parser if schedule.spacy_process else None
-        pipeline = Pipeline(nlp, encoders[precision], overlap_chunks=schedule.chunks_per_batch, parser=parser)
+        key = (precision, schedule.encoder_streams)
+        if key not in encoders:
+            encoders[key] = MiniLMEncoder(precision=precision, streams=schedule.encoder_streams)
+        pipeline = Pipeline(nlp, encoders[key], overlap_chunks=schedule.chunks_per_batch, parser=parser)
         return pipeline, schedule, schedule.torch_threads
 
     configs: dict[str, tuple[Any, Schedule, int]] = {}
     for precision in precisions:  # each encoder with the server's schedule
         configs[precision] = configured(default_schedule, precision)
+    # The default schedule with one encoder stream fewer or more (2 vs 1 with torch on one thread).
+    other_streams = 1 if default_schedule.encoder_streams > 1 else 2
+    configs["other-streams"] = configured(replace(default_schedule, encoder_streams=other_streams), default)
     # The default encoder with spaCy placed the other way (as `--spacy-process on|off` would).
     other_schedule = Settings(spacy_process="off" if default_schedule.spacy_process else "on").schedule()
     configs["other-place"] = configured(other_schedule, default)
-    # The spaCy-process schedule with torch on the other thread count (1 vs every core).
+    # The spaCy-process schedule with torch on the other thread count (1 vs every core), one encoder stream.
     process_schedule = default_schedule if default_schedule.spacy_process else other_schedule
     other_threads = 1 if process_schedule.torch_threads == all_cores else all_cores
-    configs["process-other-threads"] = (configs[default][0], process_schedule, other_threads)
+    one_stream = replace(process_schedule, encoder_streams=1)
+    configs["process-other-threads"] = (configured(one_stream, default)[0], one_stream, other_threads)
     # The spaCy process as it ran before batches overlapped: batches of 16, each cut in 4 chunks.
     one_at_a_time = Schedule(True, 4, process_schedule.torch_threads, batches_in_flight=1, batch_articles=16)
     configs["process-one-batch"] = configured(one_at_a_time, default)
@@ -161,11 +170,14 @@ def bench_in_process(
         "torch_threads": default_schedule.torch_threads,
         "batches_in_flight": default_schedule.batches_in_flight,
         "batch_articles": default_schedule.batch_articles,
+        "encoder_streams": default_schedule.encoder_streams,
         "model_bound_aps": model_bound,
         **figures,
         "model_bound_other_place": "spaCy process" if other_schedule.spacy_process else "spaCy in-thread",
         "model_bound_other_place_torch_threads": other_schedule.torch_threads,
         "model_bound_other_place_aps": aps["other-place"],
+        "model_bound_other_streams": other_streams,
+        "model_bound_other_streams_aps": aps["other-streams"],
         "model_bound_process_other_threads": other_threads,
         "model_bound_process_other_threads_aps": aps["process-other-threads"],
         "model_bound_process_one_batch_aps": aps["process-one-batch"],
@@ -345,7 +357,7 @@ def print_table(f: dict[str, Any]) -> None:
         f"{'model-bound (in-process)':<28}{mb:>11.2f}{1.0:>15.2f}   defaults: {f['encoder_precision']} encoder, "
         f"spaCy process {'on' if f['spacy_process'] else 'off'}, batches of {f['batch_articles']}, "
         f"{f['batches_in_flight']} in flight, {f['chunks_per_batch']} chunk(s) a batch, "
-        f"{f['torch_threads']} torch thread(s)"
+        f"{f['encoder_streams']} encoder stream(s) of {f['torch_threads']} torch thread(s)"
     )
     for name in ("fp32", "bf16", "int8"):
         aps = f.get(f"model_bound_{name}_aps")
@@ -353,11 +365,15 @@ def print_table(f: dict[str, Any]) -> None:
             print(f"{'  ' + name + ' encoder':<28}{'n/a':>11}   no native {name} on this CPU")
             continue
         print(f"{'  ' + name + ' encoder':<28}{aps:>11.2f}{aps / mb:>15.2f}")
+    aps, n = f["model_bound_other_streams_aps"], f["model_bound_other_streams"]
+    print(
+        f"{'  ' + str(n) + ' encoder stream(s)':<28}{aps:>11.2f}{aps / mb:>15.2f}   the default schedule otherwise"
+    )
     aps, n = f["model_bound_other_place_aps"], f["model_bound_other_place_torch_threads"]
     print(f"{'  ' + f['model_bound_other_place']:<28}{aps:>11.2f}{aps / mb:>15.2f}   torch on {n} thread(s)")
     aps, n = f["model_bound_process_other_threads_aps"], f["model_bound_process_other_threads"]
     label = f"  spaCy process, {n} torch thr."
-    print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   torch on {n} core(s) beside the child")
+    print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   torch on {n} core(s) beside the child, one stream")
     aps = f["model_bound_process_one_batch_aps"]
     label = "  spaCy process, 1 batch"
     print(f"{label:<28}{aps:>11.2f}{aps / mb:>15.2f}   one batch of 16 at a time, cut in 4 chunks")

@@ -43,6 +43,15 @@ def test_a_sentence_gets_the_same_bits_alone_or_in_any_batch(
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
 
 
+def test_two_encoder_streams_give_the_same_bits_as_one(encoders: dict[str, MiniLMEncoder]) -> None:
+    """The schedule's second stream runs some length groups on another thread: same numbers, same rows."""
+    two = MiniLMEncoder(precision="int8", streams=2)
+    sentences = SENTENCES * 40  # several length groups and more than one call of 64 rows in the largest
+    assert len(two._batches([e.ids for e in two.tokenizer.encode_batch(sentences)])) > 4
+    assert np.array_equal(two.encode(sentences), encoders["int8"].encode(sentences))
+    assert np.array_equal(two.encode(SENTENCES[:1]), encoders["int8"].encode(SENTENCES[:1]))
+
+
 def test_bf16_is_within_a_hair_of_fp32(encoders: dict[str, MiniLMEncoder]) -> None:
     fp32, bf16 = (encoders[p].encode(SENTENCES) for p in ("fp32", "bf16"))
     assert float((fp32 * bf16).sum(axis=1).min()) > 0.999

@@ -47,9 +47,12 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     import briefing_service.settings as settings_module
 
     monkeypatch.setattr(settings_module, "_cores", lambda: 2)
-    # Two cores: spaCy in its process on one, torch on the other, batches of 3, three in flight.
+    # Two cores: spaCy in its process on one, torch on the other in two streams, batches of 3, three in flight.
     auto = Settings.from_args([], {})
-    assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=3)
+    assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=3, encoder_streams=2)
+    assert Settings.from_args(["--encoder-streams", "1"], {}).schedule().encoder_streams == 1
+    with pytest.raises(ValueError, match=r"^encoder_streams is -1; must be >= 0 \(0: automatic\)$"):
+        Settings.from_args(["--encoder-streams", "-1"], {})
     small = Settings.from_args(["--max-batch", "2"], {})
     assert small.schedule().batch_articles == 2
     # A seq2seq model: torch on every core, one whole batch at a time (one generate per batch).
@@ -58,6 +61,7 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     # spaCy on the inference thread: nothing to overlap across batches.
     off = Settings.from_args(["--spacy-process", "off"], {})
     assert off.schedule() == Schedule(False, 1, 2, batches_in_flight=1, batch_articles=16)
+    # torch on more than one thread: one stream (two would put two OpenMP teams on the cores).
     explicit = Settings.from_args(["--torch-threads", "2", "--overlap-chunks", "3"], {})
     assert explicit.schedule() == Schedule(True, 3, 2, batches_in_flight=3, batch_articles=3)
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)

