@@ -137,7 +137,7 @@ def bench_in_process(
     configs: dict[str, tuple[Any, Schedule, int]] = {}
     for precision in precisions:  # each encoder with the server's schedule
         configs[precision] = configured(default_schedule, precision)
-    # The default schedule with one encoder stream fewer or more (2 vs 1 with torch on one thread).
+    # The default schedule with the other number of encoder streams (1 where it has 2, else 2).
     other_streams = 1 if default_schedule.encoder_streams > 1 else 2
     configs["other-streams"] = configured(replace(default_schedule, encoder_streams=other_streams), default)
     # The default encoder with spaCy placed the other way (as `--spacy-process on|off` would).

