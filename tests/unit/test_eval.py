@@ -78,3 +78,21 @@ def test_eval_runs_the_real_pipeline_on_shared_data(pipeline: object) -> None:
     assert out["headline"]["headline_words_max_all"] <= 14
     ner = eval_ner(pipeline, load_conll(SHARED_EVAL / "conll2003_test.txt")[:2])  # type: ignore[arg-type]
     assert 0.0 < ner["f1"] <= 1.0
+
+
+def test_eval_cross_validates_the_ranker_constants(pipeline: object) -> None:
+    """The recorded ranking inputs re-rank to exactly what the pipeline listed: the shipped grid point's
+    in-sample R1 is the key-point row's, so the held-out figure beside it is comparable."""
+    if not (SHARED_EVAL / "cnndm_dev.jsonl").exists():
+        pytest.skip("../shared/eval not present")
+    from briefing_service.evaluation.parts import eval_key_points_and_headlines
+    from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline
+
+    recording = RecordingPipeline(pipeline.nlp, pipeline.encoder)  # type: ignore[attr-defined]
+    records = load_cnndm(SHARED_EVAL / "cnndm_dev.jsonl")[:FOLDS]
+    kp = eval_key_points_and_headlines(recording, records)["key_points"]
+    cv = kp["cross_validation"]
+    assert set(recording.recorded) == {r.id for r in records}
+    assert cv["folds"] == FOLDS and cv["grid_points"] == 80 and len(cv["chosen_per_fold"]) == FOLDS
+    assert cv["shipped_in_sample_rouge1"] == kp["systems"]["briefing key points (top 3)"]["rouge1"]
+    assert 0.0 < cv["held_out_rouge1"] <= 100.0

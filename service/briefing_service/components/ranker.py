@@ -2,15 +2,20 @@
 
 Score = a lead-position prior (news puts the main facts first) blended with centrality (cosine similarity to
 the article's mean embedding: sentences that say what the whole article says). Key points are then picked with
-maximal marginal relevance so two near-identical sentences do not both make the list.
+maximal marginal relevance, and a sentence that says what a picked one says (cosine >= ``near_duplicate``) is
+never listed beside it: MMR alone let a page's standfirst and the lead sentence it repeats both through.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+# A sentence ends with a stop, question or exclamation mark, perhaps inside closing quotes or brackets.
+_ENDS_AS_SENTENCE = re.compile(r"""[.!?…](?:\s*['"’”)\]])*$""")
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,11 @@ class RankerWeights:
     position_decay: float = 4.0  # sentences; the prior halves roughly every 2.8 sentences
     min_words: int = 5  # shorter sentences are fragments, captions or datelines
     mmr_lambda: float = 0.7  # relevance vs novelty
+    # A piece of this many words that does not end as a sentence ends is mostly picture captions run together
+    # (pages set several in a row without full stops); its score is scaled by run_on_factor.
+    run_on_words: int = 25
+    run_on_factor: float = 0.7
+    near_duplicate: float = 0.9  # cosine at which a sentence repeats one already picked
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -29,10 +39,18 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - lo) / (hi - lo)
 
 
+def ends_as_sentence(text: str) -> bool:
+    return bool(_ENDS_AS_SENTENCE.search(text.rstrip()))
+
+
 def score_sentences(
-    embeddings: np.ndarray, word_counts: Sequence[int], weights: RankerWeights | None = None
+    embeddings: np.ndarray,
+    word_counts: Sequence[int],
+    weights: RankerWeights | None = None,
+    ends: Sequence[bool] | None = None,
 ) -> np.ndarray:
-    """Return one score in [0, 1] per sentence (row of ``embeddings``), in document order."""
+    """Return one score in [0, 1] per sentence (row of ``embeddings``), in document order. ``ends``: whether
+    each sentence ends as a sentence ends (``ends_as_sentence``); None counts every one as ending so."""
     w = weights or RankerWeights()
     n = embeddings.shape[0]
     if n == 0:
@@ -44,19 +62,27 @@ def score_sentences(
     scores = w.position * position + w.centrality * _minmax(centrality)
     too_short = np.array([c < w.min_words for c in word_counts], dtype=bool)
     scores = np.where(too_short, scores * 0.3, scores)
+    if ends is not None:
+        run_on = np.array([not e and c >= w.run_on_words for e, c in zip(ends, word_counts, strict=True)])
+        scores = np.where(run_on, scores * w.run_on_factor, scores)
     return np.clip(scores, 0.0, 1.0).astype(np.float32)
 
 
 def select_key_points(
     scores: np.ndarray, embeddings: np.ndarray, k: int, weights: RankerWeights | None = None
 ) -> list[int]:
-    """Pick up to ``k`` sentence indices by MMR, best first."""
+    """Pick up to ``k`` sentence indices by MMR, best first; none that repeats one already picked."""
     w = weights or RankerWeights()
     remaining = list(range(len(scores)))
     chosen: list[int] = []
     while remaining and len(chosen) < k:
         if chosen:
             redundancy = (embeddings[remaining] @ embeddings[chosen].T).max(axis=1)
+            novel = redundancy < w.near_duplicate
+            remaining = [r for r, keep in zip(remaining, novel, strict=True) if keep]
+            redundancy = redundancy[novel]
+            if not remaining:
+                break
         else:
             redundancy = np.zeros(len(remaining))
         mmr = w.mmr_lambda * scores[remaining] - (1 - w.mmr_lambda) * redundancy
@@ -64,6 +90,20 @@ def select_key_points(
         chosen.append(best)
         remaining.remove(best)
     return chosen
+
+
+def rank_key_points(
+    embeddings: np.ndarray,
+    texts: Sequence[str],
+    word_counts: Sequence[int],
+    k: int,
+    weights: RankerWeights | None = None,
+) -> tuple[np.ndarray, list[int]]:
+    """Every sentence's score and the ``k`` key points picked (indices), highest score first: MMR decides
+    which sentences, the response lists them by their own score, as the API promises."""
+    scores = score_sentences(embeddings, word_counts, weights, [ends_as_sentence(t) for t in texts])
+    picked = select_key_points(scores, embeddings, k, weights)
+    return scores, sorted(picked, key=lambda i: -float(scores[i]))
 
 
 def document_vector(embeddings: np.ndarray, picked: Sequence[int]) -> tuple[float, ...]:

@@ -39,10 +39,11 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
 
     from briefing_service.evaluation.data import load_cnndm, load_conll
     from briefing_service.evaluation.parts import eval_key_points_and_headlines, eval_ner
-    from briefing_service.pipeline.pipeline import Pipeline
+    from briefing_service.evaluation.ranker_cv import RecordingPipeline
 
     t0 = time.perf_counter()
-    pipeline = Pipeline.load(encoder_precision=args.encoder)
+    # The real pipeline, also recording what its ranker saw, for the cross-validation of its constants.
+    pipeline = RecordingPipeline.load(encoder_precision=args.encoder)
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "model": {

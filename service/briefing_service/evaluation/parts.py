@@ -10,6 +10,7 @@ from briefing_service.components.segmenter import parse_texts, sentences_of
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.evaluation.data import ConllSentence, NewsRecord, url_slug_words
 from briefing_service.evaluation.ner import parse_conll, score_ner, token_tags
+from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline, cross_validate
 from briefing_service.evaluation.scoring import (
     ONTONOTES_TO_CONLL,
     Rouge,
@@ -65,7 +66,12 @@ def eval_key_points_and_headlines(pipeline: Pipeline, records: Sequence[NewsReco
             systems[field] = rouge.mean(
                 [anchor_lines(r.anchors[field]) for r in have], [r.highlights for r in have]
             )
-    key_points = {"articles": len(records), "systems": systems, "seconds": round(time.perf_counter() - t0, 1)}
+    key_points: dict[str, Any] = {"articles": len(records), "systems": systems}
+    if isinstance(pipeline, RecordingPipeline) and len(records) >= FOLDS:
+        key_points["cross_validation"] = cross_validate(
+            records, pipeline.recorded, KEY_POINTS, pipeline.weights
+        )
+    key_points["seconds"] = round(time.perf_counter() - t0, 1)
 
     headline_words = [len(s.headline.split()) for s in summaries]
     scored: dict[str, list[float]] = {"briefing headline": [], "first sentence": [], "first 12 words": []}

@@ -20,6 +20,19 @@ def render_table(r: dict[str, Any]) -> str:
         ours = kp["systems"]["briefing key points (top 3)"]["rouge1"]
         lead = kp["systems"]["Lead-3 (same splitter)"]["rouge1"]
         lines.append(f"  R1 over Lead-3: {ours - lead:+.2f}")
+        cv = kp.get("cross_validation")
+        if cv:
+            lines.append(
+                f"  ranker constants chosen on this file, {cv['folds']}-fold cross-validated over "
+                f"{cv['grid_points']} grid points: held-out R1 {cv['held_out_rouge1']:.2f} "
+                f"({cv['held_out_rouge1'] - lead:+.2f} over Lead-3); in-sample {cv['shipped_in_sample_rouge1']:.2f}; "
+                f"both rules off {cv['rules_off_rouge1']:.2f}"
+            )
+            picks = ", ".join(
+                f"x{c['run_on_factor']} at {c['run_on_words']} words / cosine {c['near_duplicate']}"
+                for c in cv["chosen_per_fold"]
+            )
+            lines.append(f"  chosen per fold (caption factor at words / near-duplicate cosine): {picks}")
         lines.append("")
     if "headline" in r:
         h = r["headline"]

@@ -34,8 +34,7 @@ from briefing_service.components.parsing import ParsedBlock
 from briefing_service.components.ranker import (
     RankerWeights,
     document_vector,
-    score_sentences,
-    select_key_points,
+    rank_key_points,
 )
 from briefing_service.components.segmenter import (
     SPACY_MODEL,
@@ -375,10 +374,13 @@ class Pipeline:
 
     def _finish(self, w: _Work, embeddings: np.ndarray, abstract: str) -> Summary:
         ranked = w.sentences[: len(embeddings)]
-        scores = score_sentences(embeddings, [s.words for s in ranked], self.weights)
-        picked = select_key_points(scores, embeddings, w.options.max_key_points, self.weights)
-        # MMR decides which sentences; the response lists them by their own score, as the API promises.
-        picked = sorted(picked, key=lambda i: -float(scores[i]))
+        scores, picked = rank_key_points(
+            embeddings,
+            [s.text for s in ranked],
+            [s.words for s in ranked],
+            w.options.max_key_points,
+            self.weights,
+        )
         # A long sentence's trailing clause is trimmed (components/key_point_trim.py); the key point is still
         # a slice of the source, so offsets stay exact.
         bounds = [key_point_bounds(ranked[i].span, ranked[i].start, ranked[i].end) for i in picked]
