@@ -28,6 +28,8 @@ def _unit(rows: list[list[float]]) -> np.ndarray:
         ("Fans holding flares on the roof Russia head coach Fabio Capello scratches his head", False),
         ("Pensioner Terry said the badger burst through a hedge (stock image)", False),
         ("Goalkeeper:", False),
+        ("Il a dit: «Non.»", True),
+        ("The rate rose 5%.[1]", True),
     ],
 )
 def test_ends_as_sentence(text: str, ends: bool) -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# A sentence ends with a stop, question or exclamation mark, perhaps inside closing quotes or brackets.
-_ENDS_AS_SENTENCE = re.compile(r"""[.!?…](?:\s*['"’”)\]])*$""")
+# A sentence ends with a stop, question or exclamation mark, perhaps inside closing quotes or brackets. A colon
+# or semicolon does not end one: a long piece ending so is a cut sentence or a caption label, scored down too.
+_ENDS_AS_SENTENCE = re.compile(r"""[.!?…](?:\s*['"’”»›)\]])*(?:\[\d+\])?$""")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def rank_key_points(
     k: int,
     weights: RankerWeights | None = None,
 ) -> tuple[np.ndarray, list[int]]:
-    """Every sentence's score and the ``k`` key points picked (indices), highest score first: MMR decides
+    """Every sentence's score and up to ``k`` key points picked (indices), highest score first: MMR decides
     which sentences, the response lists them by their own score, as the API promises."""
     scores = score_sentences(embeddings, word_counts, weights, [ends_as_sentence(t) for t in texts])
     picked = select_key_points(scores, embeddings, k, weights)

@@ -60,14 +60,16 @@ class RecordingPipeline(Pipeline):
 
 
 def grid(base: RankerWeights) -> list[RankerWeights]:
-    points = [replace(base, run_on_factor=1.0, near_duplicate=d) for d in NEAR_DUPLICATES]
+    """The grid, the shipped constants included even if they move off it."""
+    points = [base]
+    points += [replace(base, run_on_factor=1.0, near_duplicate=d) for d in NEAR_DUPLICATES]
     points += [
         replace(base, run_on_factor=f, run_on_words=n, near_duplicate=d)
         for f in RUN_ON_FACTORS[1:]
         for n in RUN_ON_WORDS
         for d in NEAR_DUPLICATES
     ]
-    return points
+    return list(dict.fromkeys(points))  # RankerWeights is frozen, so hashable: duplicates go, order stays
 
 
 def cross_validate(

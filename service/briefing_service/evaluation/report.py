@@ -29,7 +29,9 @@ def render_table(r: dict[str, Any]) -> str:
                 f"both rules off {cv['rules_off_rouge1']:.2f}"
             )
             picks = ", ".join(
-                f"x{c['run_on_factor']} at {c['run_on_words']} words / cosine {c['near_duplicate']}"
+                (f"x{c['run_on_factor']} at {c['run_on_words']} words" if c["run_on_factor"] < 1 else "off")
+                + " / "
+                + (f"cosine {c['near_duplicate']}" if c["near_duplicate"] <= 1 else "off")
                 for c in cv["chosen_per_fold"]
             )
             lines.append(f"  chosen per fold (caption factor at words / near-duplicate cosine): {picks}")
