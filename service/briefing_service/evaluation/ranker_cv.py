@@ -20,6 +20,7 @@ from briefing_service.components.key_point_trim import key_point_bounds
 from briefing_service.components.ranker import RankerWeights, rank_key_points
 from briefing_service.domain import Summary
 from briefing_service.evaluation.data import NewsRecord
+from briefing_service.evaluation.scoring import Rouge
 from briefing_service.pipeline.pipeline import Pipeline, _Work
 
 FOLDS = 5
@@ -75,9 +76,7 @@ def grid(base: RankerWeights) -> list[RankerWeights]:
 def cross_validate(
     records: Sequence[NewsRecord], recorded: dict[str, RankingInput], key_points: int, shipped: RankerWeights
 ) -> dict[str, Any]:
-    from rouge_score import rouge_scorer
-
-    scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
+    rouge1 = Rouge(("rouge1",))
     points = grid(shipped)
     r1 = np.zeros((len(points), len(records)))
     for j, record in enumerate(records):
@@ -87,7 +86,7 @@ def cross_validate(
             _, picked = rank_key_points(seen.embeddings, seen.texts, seen.words, key_points, weights)
             text = "\n".join(seen.source[slice(*seen.bounds[p])] for p in picked)
             if text not in memo:
-                memo[text] = scorer.score(record.highlights, text)["rouge1"].fmeasure
+                memo[text] = rouge1.f1(text, record.highlights)
             r1[i, j] = memo[text]
     fold = np.arange(len(records)) % FOLDS
     held_out = np.zeros(len(records))

@@ -36,16 +36,21 @@ class Rouge:
 
     TYPES = ("rouge1", "rouge2", "rougeLsum")
 
-    def __init__(self) -> None:
+    def __init__(self, types: Sequence[str] = TYPES) -> None:
         from rouge_score import rouge_scorer
 
-        self._scorer = rouge_scorer.RougeScorer(list(self.TYPES), use_stemmer=True)
+        self.types = tuple(types)
+        self._scorer = rouge_scorer.RougeScorer(list(self.types), use_stemmer=True)
+
+    def f1(self, prediction: str, reference: str) -> float:
+        """The first type's F1 (0-1) for one pair."""
+        return float(self._scorer.score(reference, prediction)[self.types[0]].fmeasure)
 
     def mean(self, predictions: Sequence[str], references: Sequence[str]) -> dict[str, float]:
-        totals = dict.fromkeys(self.TYPES, 0.0)
+        totals = dict.fromkeys(self.types, 0.0)
         for pred, ref in zip(predictions, references, strict=True):
             scores = self._scorer.score(ref, pred)
-            for t in self.TYPES:
+            for t in self.types:
                 totals[t] += scores[t].fmeasure
         n = max(len(predictions), 1)
         return {t: round(100 * v / n, 2) for t, v in totals.items()}
