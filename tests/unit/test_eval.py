@@ -86,14 +86,18 @@ def test_eval_cross_validates_the_ranker_constants(pipeline: object) -> None:
     if not (SHARED_EVAL / "cnndm_dev.jsonl").exists():
         pytest.skip("../shared/eval not present")
     from briefing_service.evaluation.parts import eval_key_points_and_headlines
-    from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline
+    from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline, grid
 
     recording = RecordingPipeline(pipeline.nlp, pipeline.encoder)  # type: ignore[attr-defined]
     records = load_cnndm(SHARED_EVAL / "cnndm_dev.jsonl")[:FOLDS]
     kp = eval_key_points_and_headlines(recording, records)["key_points"]
     cv = kp["cross_validation"]
     assert set(recording.recorded) == {r.id for r in records}
-    assert cv["folds"] == FOLDS and cv["grid_points"] == 80 and len(cv["chosen_per_fold"]) == FOLDS
+    assert (
+        cv["folds"] == FOLDS
+        and cv["grid_points"] == len(grid(recording.weights)) == 240
+        and len(cv["chosen_per_fold"]) == FOLDS
+    )
     # Equal but for the order floats are summed in (rouge-score's mean vs numpy's).
     assert cv["shipped_in_sample_rouge1"] == pytest.approx(
         kp["systems"]["briefing key points (top 3)"]["rouge1"], abs=0.011

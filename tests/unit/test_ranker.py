@@ -1,4 +1,5 @@
-"""The ranker's rules on hand-made embeddings: run-on caption pieces and near-duplicate key points."""
+"""The ranker's rules on hand-made embeddings: run-on caption pieces, near-duplicate key points and
+sentences that open with a quotation."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from briefing_service.components.ranker import (
     RankerWeights,
     ends_as_sentence,
+    opens_with_quote,
     rank_key_points,
     score_sentences,
     select_key_points,
@@ -44,6 +46,34 @@ def test_a_long_piece_without_a_full_stop_is_scored_down() -> None:
     assert runs[0] == plain[0]
     assert runs[1] == pytest.approx(plain[1] * w.run_on_factor)  # 30 words, no stop: captions run together
     assert runs[2] == plain[2]  # short: a cut sentence or a label, left to the other rules
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("'I could not be happier with him,' O'Neill said.", True),
+        ("“We will appeal,” she said.", True),
+        ('"Why now?" he asked.', True),
+        ("  ‘I was relieved,’ said Casey.", True),
+        ("O'Neill said he could not be happier.", False),
+        ("Casey said: 'I was relieved.'", False),
+    ],
+)
+def test_opens_with_quote(text: str, quote: bool) -> None:
+    assert opens_with_quote(text) is quote
+
+
+def test_a_sentence_opening_with_a_quotation_is_scored_down() -> None:
+    emb = _unit([[1, 0, 0], [1, 0, 0]])
+    w = RankerWeights()
+    plain = score_sentences(emb, [20, 20], w)
+    scored = score_sentences(emb, [20, 20], w, quotes=[False, True])
+    assert scored[0] == plain[0]
+    assert scored[1] == pytest.approx(plain[1] * w.quote_factor)
+    # Through rank_key_points: of two equal statements the reporter's is listed, not the quote.
+    texts = ["'The fund is closed,' the minister said.", "The minister said the fund is closed."]
+    _, picked = rank_key_points(_unit([[1, 0, 0], [1, 0.01, 0]]), texts, [20, 20], 1)
+    assert picked == [1]
 
 
 def test_near_duplicates_are_never_listed_together() -> None:

@@ -4,6 +4,8 @@ Score = a lead-position prior (news puts the main facts first) blended with cent
 the article's mean embedding: sentences that say what the whole article says). Key points are then picked with
 maximal marginal relevance, and a sentence that says what a picked one says (cosine >= ``near_duplicate``) is
 never listed beside it: MMR alone let a page's standfirst and the lead sentence it repeats both through.
+A sentence that opens with a quotation ("'I could not be happier,' he said.") is scored down: a key point is
+the reporter's statement of the news, and a quote read out of its article rarely is one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numpy as np
 # A sentence ends with a stop, question or exclamation mark, perhaps inside closing quotes or brackets. A colon
 # or semicolon does not end one: a long piece ending so is a cut sentence or a caption label, scored down too.
 _ENDS_AS_SENTENCE = re.compile(r"""[.!?…](?:\s*['"’”»›)\]])*(?:\[\d+\])?$""")
+# Opening quotation marks, straight and typographic (a straight single quote too: pages quote with it).
+_OPENING_QUOTES = frozenset("\"'“‘«‹„")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class RankerWeights:
     run_on_words: int = 25
     run_on_factor: float = 0.7
     near_duplicate: float = 0.9  # cosine at which a sentence repeats one already picked
+    quote_factor: float = 0.7  # score scale of a sentence that opens with a quotation
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -44,14 +49,20 @@ def ends_as_sentence(text: str) -> bool:
     return bool(_ENDS_AS_SENTENCE.search(text.rstrip()))
 
 
+def opens_with_quote(text: str) -> bool:
+    return text.lstrip()[:1] in _OPENING_QUOTES
+
+
 def score_sentences(
     embeddings: np.ndarray,
     word_counts: Sequence[int],
     weights: RankerWeights | None = None,
     ends: Sequence[bool] | None = None,
+    quotes: Sequence[bool] | None = None,
 ) -> np.ndarray:
     """Return one score in [0, 1] per sentence (row of ``embeddings``), in document order. ``ends``: whether
-    each sentence ends as a sentence ends (``ends_as_sentence``); None counts every one as ending so."""
+    each sentence ends as a sentence ends (``ends_as_sentence``); None counts every one as ending so.
+    ``quotes``: whether each opens with a quotation (``opens_with_quote``); None counts none as opening so."""
     w = weights or RankerWeights()
     n = embeddings.shape[0]
     if n == 0:
@@ -66,6 +77,8 @@ def score_sentences(
     if ends is not None:
         run_on = np.array([not e and c >= w.run_on_words for e, c in zip(ends, word_counts, strict=True)])
         scores = np.where(run_on, scores * w.run_on_factor, scores)
+    if quotes is not None:
+        scores = np.where(np.array(quotes, dtype=bool), scores * w.quote_factor, scores)
     return np.clip(scores, 0.0, 1.0).astype(np.float32)
 
 
@@ -102,7 +115,13 @@ def rank_key_points(
 ) -> tuple[np.ndarray, list[int]]:
     """Every sentence's score and up to ``k`` key points picked (indices), highest score first: MMR decides
     which sentences, the response lists them by their own score, as the API promises."""
-    scores = score_sentences(embeddings, word_counts, weights, [ends_as_sentence(t) for t in texts])
+    scores = score_sentences(
+        embeddings,
+        word_counts,
+        weights,
+        ends=[ends_as_sentence(t) for t in texts],
+        quotes=[opens_with_quote(t) for t in texts],
+    )
     picked = select_key_points(scores, embeddings, k, weights)
     return scores, sorted(picked, key=lambda i: -float(scores[i]))
 

@@ -1,7 +1,7 @@
 """Cross-validation of the ranker constants that were chosen by looking at the dev file.
 
-``RankerWeights.run_on_factor``, ``run_on_words`` and ``near_duplicate`` were set after reading key points on
-the dev file, so the key-point row of `make eval` is an in-sample number for them. This part repeats the
+``RankerWeights.run_on_factor``, ``run_on_words``, ``near_duplicate`` and ``quote_factor`` were set after
+reading key points on the dev file, so the key-point row of `make eval` is an in-sample number for them. This part repeats the
 choice the honest way: the articles go to 5 folds (article i to fold i % 5); for each fold the grid point with
 the best mean ROUGE-1 on the other four is scored on the held-out one. Every grid point re-ranks the sentences
 the pipeline already parsed and encoded in the same run (recorded as it ran, see ``RecordingPipeline``), so the
@@ -28,6 +28,7 @@ FOLDS = 5
 RUN_ON_FACTORS = (1.0, 0.7, 0.5, 0.3)
 RUN_ON_WORDS = (15, 20, 25, 30, 40)
 NEAR_DUPLICATES = (0.8, 0.85, 0.9, 0.95, 1.01)
+QUOTE_FACTORS = (1.0, 0.7, 0.5)
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,16 @@ class RecordingPipeline(Pipeline):
 def grid(base: RankerWeights) -> list[RankerWeights]:
     """The grid, the shipped constants included even if they move off it."""
     points = [base]
-    points += [replace(base, run_on_factor=1.0, near_duplicate=d) for d in NEAR_DUPLICATES]
-    points += [
-        replace(base, run_on_factor=f, run_on_words=n, near_duplicate=d)
-        for f in RUN_ON_FACTORS[1:]
-        for n in RUN_ON_WORDS
-        for d in NEAR_DUPLICATES
-    ]
+    for q in QUOTE_FACTORS:
+        points += [
+            replace(base, run_on_factor=1.0, near_duplicate=d, quote_factor=q) for d in NEAR_DUPLICATES
+        ]
+        points += [
+            replace(base, run_on_factor=f, run_on_words=n, near_duplicate=d, quote_factor=q)
+            for f in RUN_ON_FACTORS[1:]
+            for n in RUN_ON_WORDS
+            for d in NEAR_DUPLICATES
+        ]
     return list(dict.fromkeys(points))  # RankerWeights is frozen, so hashable: duplicates go, order stays
 
 
@@ -100,9 +104,12 @@ def cross_validate(
                 "run_on_factor": w.run_on_factor,
                 "run_on_words": w.run_on_words,
                 "near_duplicate": w.near_duplicate,
+                "quote_factor": w.quote_factor,
             }
         )
-    off = points.index(replace(shipped, run_on_factor=1.0, near_duplicate=NEAR_DUPLICATES[-1]))
+    off = points.index(
+        replace(shipped, run_on_factor=1.0, near_duplicate=NEAR_DUPLICATES[-1], quote_factor=1.0)
+    )
     return {
         "folds": FOLDS,
         "grid_points": len(points),

@@ -26,15 +26,20 @@ def render_table(r: dict[str, Any]) -> str:
                 f"  ranker constants chosen on this file, {cv['folds']}-fold cross-validated over "
                 f"{cv['grid_points']} grid points: held-out R1 {cv['held_out_rouge1']:.2f} "
                 f"({cv['held_out_rouge1'] - lead:+.2f} over Lead-3); in-sample {cv['shipped_in_sample_rouge1']:.2f}; "
-                f"both rules off {cv['rules_off_rouge1']:.2f}"
+                f"all three rules off {cv['rules_off_rouge1']:.2f}"
             )
             picks = ", ".join(
                 (f"x{c['run_on_factor']} at {c['run_on_words']} words" if c["run_on_factor"] < 1 else "off")
                 + " / "
                 + (f"cosine {c['near_duplicate']}" if c["near_duplicate"] <= 1 else "off")
+                + " / "
+                + (f"x{c['quote_factor']}" if c["quote_factor"] < 1 else "off")
                 for c in cv["chosen_per_fold"]
             )
-            lines.append(f"  chosen per fold (caption factor at words / near-duplicate cosine): {picks}")
+            lines.append(
+                "  chosen per fold (caption factor at words / near-duplicate cosine / opening-quote factor): "
+                + picks
+            )
         lines.append("")
     if "headline" in r:
         h = r["headline"]
