@@ -1,8 +1,8 @@
 """Cross-validation of the ranker constants that were chosen by looking at the dev file.
 
 ``RankerWeights.run_on_factor``, ``run_on_words``, ``near_duplicate`` and ``quote_factor`` were set after
-reading key points on the dev file, so the key-point row of `make eval` is an in-sample number for them. This part repeats the
-choice the honest way: the articles go to 5 folds (article i to fold i % 5); for each fold the grid point with
+reading key points on the dev file, so the key-point row of `make eval` is an in-sample number for them. This
+part repeats the choice the honest way: the articles go to 5 folds (article i to fold i % 5); for each fold the grid point with
 the best mean ROUGE-1 on the other four is scored on the held-out one. Every grid point re-ranks the sentences
 the pipeline already parsed and encoded in the same run (recorded as it ran, see ``RecordingPipeline``), so the
 whole grid costs ROUGE-1 only.
@@ -64,16 +64,13 @@ class RecordingPipeline(Pipeline):
 def grid(base: RankerWeights) -> list[RankerWeights]:
     """The grid, the shipped constants included even if they move off it."""
     points = [base]
-    for q in QUOTE_FACTORS:
-        points += [
-            replace(base, run_on_factor=1.0, near_duplicate=d, quote_factor=q) for d in NEAR_DUPLICATES
-        ]
-        points += [
-            replace(base, run_on_factor=f, run_on_words=n, near_duplicate=d, quote_factor=q)
-            for f in RUN_ON_FACTORS[1:]
-            for n in RUN_ON_WORDS
-            for d in NEAR_DUPLICATES
-        ]
+    points += [
+        replace(base, run_on_factor=f, run_on_words=n, near_duplicate=d, quote_factor=q)
+        for q in QUOTE_FACTORS
+        for f in RUN_ON_FACTORS
+        for n in (RUN_ON_WORDS if f < 1 else (base.run_on_words,))  # factor 1.0 is "off": no length to vary
+        for d in NEAR_DUPLICATES
+    ]
     return list(dict.fromkeys(points))  # RankerWeights is frozen, so hashable: duplicates go, order stays
 
 
