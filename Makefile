@@ -80,12 +80,12 @@ lint: setup
 eval: setup
 	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
 
-# Retrain the NER span re-typer (service/briefing_service/components/ner_retyper.npz) on CoNLL-2003 train,
+# Retrain the NER span re-typer (service/briefing_service/entities/data/ner_retyper.npz) on CoNLL-2003 train,
 # choosing on valid and printing test; deterministic, about 8 minutes; skips where ../shared is absent.
 ner-model: setup
 	$(PY) -m briefing_service.evaluation.ner_train --shared $(dir $(CONLL))
 
-# Re-record the int8 encoder's activation ranges (service/briefing_service/components/minilm_int8_calibration.npz)
+# Re-record the int8 encoder's activation ranges (service/briefing_service/models/data/minilm_int8_calibration.npz)
 # on the bundled articles; prints each SmoothQuant strength's cosine to fp32. About 20 seconds.
 int8-calibration: setup
 	$(PY) -m briefing_service.evaluation.int8_calibrate --articles examples/articles

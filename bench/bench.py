@@ -103,9 +103,9 @@ def bench_in_process(
 ) -> dict[str, Any]:
     import spacy
     import torch
-    from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
-    from briefing_service.components.segmenter import SPACY_MODEL, load_spacy
     from briefing_service.domain import Article, SummaryOptions
+    from briefing_service.models.encoder import MiniLMEncoder, resolve_precision
+    from briefing_service.parsing.segmenter import SPACY_MODEL, load_spacy
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.runtime import tune_interpreter
     from briefing_service.settings import Schedule, Settings

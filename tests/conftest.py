@@ -48,14 +48,14 @@ def client(server_target: str) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def nlp() -> object:
     """spaCy en_core_web_sm, loaded once for the whole run (the in-process pipeline shares it)."""
-    from briefing_service.components.segmenter import load_spacy
+    from briefing_service.parsing.segmenter import load_spacy
 
     return load_spacy()
 
 
 @pytest.fixture(scope="session")
 def pipeline(nlp: object) -> object:
-    from briefing_service.components.encoder import MiniLMEncoder
+    from briefing_service.models.encoder import MiniLMEncoder
     from briefing_service.pipeline.pipeline import Pipeline
     from briefing_service.settings import Settings
 

@@ -16,7 +16,7 @@ DEFAULT_MAX_ARTICLE_CHARS = 200_000
 # Well above the article limit so an oversized article reaches our own check and gets a clear message,
 # instead of the transport's generic RESOURCE_EXHAUSTED at 4 MiB.
 DEFAULT_MAX_RECEIVE_BYTES = 64 * 1024 * 1024
-# MiniLM's precisions (components/encoder.py implements them; kept here so settings import no torch).
+# MiniLM's precisions (models/encoder.py implements them; kept here so settings import no torch).
 ENCODER_PRECISIONS = ("auto", "fp32", "bf16", "int8")
 SPACY_PROCESS_CHOICES = ("auto", "on", "off")
 _TRUE = {"1", "true", "yes", "on"}

@@ -54,8 +54,8 @@ def test_seq2seq_server_end_to_end_with_health_transitions(tmp_path: Path, sampl
 
 
 def test_t5_checkpoint_chunks_long_input(tmp_path: Path) -> None:
-    from briefing_service.components.linear_layout import TransposedLinear
-    from briefing_service.components.seq2seq import Seq2SeqSummarizer
+    from briefing_service.models.linear_layout import TransposedLinear
+    from briefing_service.models.seq2seq import Seq2SeqSummarizer
 
     engine = Seq2SeqSummarizer(str(build_tiny_t5(tmp_path / "tiny-t5")), max_new_tokens=8)
     assert engine.prefix == "summarize: "
@@ -70,8 +70,8 @@ def test_t5_checkpoint_chunks_long_input(tmp_path: Path) -> None:
 
 
 def test_bad_checkpoint_is_a_model_load_error(tmp_path: Path) -> None:
-    from briefing_service.components.seq2seq import Seq2SeqSummarizer
     from briefing_service.errors import ModelLoadError
+    from briefing_service.models.seq2seq import Seq2SeqSummarizer
 
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelLoadError, match="cannot load seq2seq summarizer"):
@@ -81,7 +81,7 @@ def test_bad_checkpoint_is_a_model_load_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("build", [build_tiny_bart, build_tiny_t5])
 def test_transposed_linears_compute_what_nn_linear_computes(tmp_path: Path, build) -> None:  # type: ignore[no-untyped-def]
     import torch
-    from briefing_service.components.linear_layout import TransposedLinear, transpose_linears
+    from briefing_service.models.linear_layout import TransposedLinear, transpose_linears
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     folder = build(tmp_path / "tiny")
@@ -114,9 +114,9 @@ def test_transposed_linears_compute_what_nn_linear_computes(tmp_path: Path, buil
 
 
 def test_seq2seq_batch_skips_articles_whose_callers_went_away(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
-    from briefing_service.components.seq2seq import Seq2SeqSummarizer
     from briefing_service.domain import Article, Summary, SummaryOptions
     from briefing_service.errors import CallerGone
+    from briefing_service.models.seq2seq import Seq2SeqSummarizer
     from briefing_service.pipeline.pipeline import Pipeline
 
     engine = Seq2SeqSummarizer(str(build_tiny_bart(tmp_path / "tiny-bart")), max_new_tokens=4)
@@ -150,8 +150,8 @@ def test_seq2seq_batch_skips_articles_whose_callers_went_away(tmp_path: Path, pi
 
 def test_reordered_weights_serve_batched_steps_and_match_the_plain_layout() -> None:
     import torch
-    from briefing_service.components import linear_layout
-    from briefing_service.components.linear_layout import PackedHead, TransposedLinear
+    from briefing_service.models import linear_layout
+    from briefing_service.models.linear_layout import PackedHead, TransposedLinear
 
     if not linear_layout._can_pack():
         pytest.skip("oneDNN is not available in this torch build")
@@ -170,7 +170,7 @@ def test_reordered_weights_serve_batched_steps_and_match_the_plain_layout() -> N
 
 def test_packing_a_whole_model_keeps_its_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
-    from briefing_service.components import linear_layout
+    from briefing_service.models import linear_layout
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     if not linear_layout._can_pack():

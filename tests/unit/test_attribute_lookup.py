@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
-from briefing_service.components.attribute_lookup import LookupAttributeRuler, use_lookup_ruler
-from briefing_service.components.bounded_cache import BoundedCache
-from briefing_service.components.segmenter import LEMMA_CACHE_LIMIT, SPACY_MODEL
+from briefing_service.parsing.attribute_lookup import LookupAttributeRuler, use_lookup_ruler
+from briefing_service.parsing.bounded_cache import BoundedCache
+from briefing_service.parsing.segmenter import LEMMA_CACHE_LIMIT, SPACY_MODEL
 from hostile_cases import new_words
 from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
 from spacy.language import Language

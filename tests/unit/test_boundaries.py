@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from briefing_service.components.boundaries import split_sentence
-from briefing_service.components.parsing import ParsedBlock
-from briefing_service.components.segmenter import sentences_of
+from briefing_service.parsing.blocks import ParsedBlock
+from briefing_service.parsing.boundaries import split_sentence
+from briefing_service.parsing.segmenter import sentences_of
 from spacy.language import Language
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing_service.components.chrome import find_body, is_strong_chrome
+from briefing_service.text.chrome import find_body, is_strong_chrome
 
 PAGE = """Tuesday, Oct 14, 2025
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from briefing_service.components.encoder import MiniLMEncoder, resolve_precision
-from briefing_service.components.encoder_int8 import (
+from briefing_service.models.encoder import MiniLMEncoder, resolve_precision
+from briefing_service.models.encoder_int8 import (
     CalibrationMismatch,
     collect_ranges,
     load_ranges,

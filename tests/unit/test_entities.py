@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from briefing_service.components.entities import DEFAULT_EXCLUDED_TYPES, build_entity_table
-from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity
+from briefing_service.entities.table import DEFAULT_EXCLUDED_TYPES, build_entity_table
+from briefing_service.parsing.blocks import ParsedBlock
 from spacy.language import Language
 
 # ../shared beside the repository (optional; the test skips without it).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from briefing_service.components.headline import choose_headline, compress_sentence
+from briefing_service.headline.choose import choose_headline, compress_sentence
 from spacy.language import Language
 from spacy.tokens import Span
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from briefing_service.components.headline import choose_headline
-from briefing_service.components.headline_lead import article_counts, best_compression
+from briefing_service.headline.choose import choose_headline
+from briefing_service.headline.lead import article_counts, best_compression
 from spacy.language import Language
 from spacy.tokens import Span
 
@@ -86,7 +86,7 @@ def test_long_lead_is_bounded_in_time(nlp: Language) -> None:
 
 
 def test_article_agrees_after_a_deleted_adjective() -> None:
-    from briefing_service.components.headline_text import _A_AN, _fix_article
+    from briefing_service.headline.text import _A_AN, _fix_article
 
     fixed = {
         t: _A_AN.sub(_fix_article, t) for t in ("a illness", "an league", "a hour", "an FBI agent", "a man")
@@ -112,7 +112,7 @@ def test_comparative_keeps_its_more(nlp: Language) -> None:
 
 
 def test_dateline_parsed_as_a_subject_does_not_block_the_lead(nlp: Language) -> None:
-    from briefing_service.components.segmenter import ParsedBlock, sentences_of
+    from briefing_service.parsing.segmenter import ParsedBlock, sentences_of
 
     text = (
         "HOBART — Mara Quill's Island Greens won the most seats in Saturday's snap election for the state's "
@@ -129,7 +129,7 @@ def test_partitive_keeps_its_of_phrase(nlp: Language) -> None:
     """ "over an average" or "win 16" alone says nothing: the "of" phrase of a number or a partitive noun is
     never offered for deletion (a bundled article's headline ended "... in 31 countries over an average"),
     while an ordinary noun's "of" phrase still is."""
-    from briefing_service.components import headline as h
+    from briefing_service.headline import choose as h
 
     text = (
         "The drug was tested in 6,400 patients over an average of 26 months before the board approved "

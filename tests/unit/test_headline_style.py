@@ -4,11 +4,11 @@ soundness checks that reject a compression cut through a misparse."""
 from __future__ import annotations
 
 import pytest
-from briefing_service.components import headline as h
-from briefing_service.components.headline import choose_headline
-from briefing_service.components.headline_check import sound
-from briefing_service.components.headline_style import third_person
-from briefing_service.components.headline_text import _Clause, _render
+from briefing_service.headline import choose as h
+from briefing_service.headline.check import sound
+from briefing_service.headline.choose import choose_headline
+from briefing_service.headline.style import third_person
+from briefing_service.headline.text import _Clause, _render
 from spacy.language import Language
 
 

@@ -1,4 +1,4 @@
-"""The plain-torch MiniLM (components/minilm.py) is transformers' BertModel and tokenizer, bit for bit, on the
+"""The plain-torch MiniLM (models/minilm.py) is transformers' BertModel and tokenizer, bit for bit, on the
 shipped checkpoint, and the server's encoder path never imports transformers' modelling code."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from briefing_service.components.encoder import default_encoder_path
-from briefing_service.components.minilm import BertEncoder, BertShape, load_tokenizer
+from briefing_service.models.encoder import default_encoder_path
+from briefing_service.models.minilm import BertEncoder, BertShape, load_tokenizer
 
 TEXTS = [
     "The council approved the budget on Monday.",
@@ -69,7 +69,7 @@ def test_a_checkpoint_that_is_not_bert_is_refused(tmp_path: Path) -> None:
 def test_loading_the_encoder_does_not_import_transformers() -> None:
     """The point of the module: transformers' modelling imports cost ~2.5 s of cold start."""
     code = (
-        "import sys; from briefing_service.components.encoder import MiniLMEncoder; "
+        "import sys; from briefing_service.models.encoder import MiniLMEncoder; "
         "MiniLMEncoder(precision='int8').encode(['A sentence.']); "
         "print(sorted(m for m in ('transformers', 'torch._dynamo', 'scipy') if m in sys.modules))"
     )

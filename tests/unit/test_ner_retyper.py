@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 import spacy
-from briefing_service.components.ner_retyper import (
+from briefing_service.entities.retyper import (
     MISSED,
     WEIGHTS,
     Candidate,
@@ -16,9 +16,9 @@ from briefing_service.components.ner_retyper import (
     fine_label,
     missed_runs,
 )
-from briefing_service.components.segmenter import parse_texts
 from briefing_service.evaluation.data import ConllSentence
 from briefing_service.evaluation.ner_train import gold_label
+from briefing_service.parsing.segmenter import parse_texts
 from spacy.language import Language
 
 
@@ -119,8 +119,8 @@ def test_trained_model_types_a_results_table_club_as_org(nlp: Language) -> None:
             "Leeds coach Hamish Thornbury said the club would appeal.",
         ],
     )
-    from briefing_service.components.entities import resolve_mentions
-    from briefing_service.components.segmenter import with_offsets
+    from briefing_service.entities.table import resolve_mentions
+    from briefing_service.parsing.segmenter import with_offsets
 
     texts = [b.doc.text for b in blocks]
     offsets = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from briefing_service.components.entities import build_entity_table, resolve_mentions
-from briefing_service.components.parsing import ParsedBlock
-from briefing_service.components.segmenter import _shouting, parse_texts
+from briefing_service.entities.table import build_entity_table, resolve_mentions
+from briefing_service.parsing.blocks import ParsedBlock
+from briefing_service.parsing.segmenter import _shouting, parse_texts
 from spacy.language import Language
 
 

@@ -6,9 +6,9 @@ name back."""
 from __future__ import annotations
 
 import pytest
-from briefing_service.components.entities import resolve_mentions
-from briefing_service.components.ner_retyper import candidates, default_retyper
-from briefing_service.components.segmenter import parse_texts, with_offsets
+from briefing_service.entities.retyper import candidates, default_retyper
+from briefing_service.entities.table import resolve_mentions
+from briefing_service.parsing.segmenter import parse_texts, with_offsets
 from spacy.language import Language
 from spacy.tokens import Span
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing_service.components.parse_process import ParseProcess
-from briefing_service.components.segmenter import SPACY_MODEL, parse_texts
+from briefing_service.parsing.parse_process import ParseProcess
+from briefing_service.parsing.segmenter import SPACY_MODEL, parse_texts
 
 TEXTS = [
     "Mayor Ana Ortiz said on Tuesday that the council would extend library hours in Leeds.",

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from briefing_service.components.parse_process import ParseProcess
-from briefing_service.components.segmenter import SPACY_MODEL, load_spacy
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.errors import CallerGone, InvalidArticle
+from briefing_service.parsing.parse_process import ParseProcess
+from briefing_service.parsing.segmenter import SPACY_MODEL, load_spacy
 from briefing_service.pipeline.chunking import chunk_by_text
 from briefing_service.pipeline.pipeline import Pipeline, _Work
 

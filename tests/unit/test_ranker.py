@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from briefing_service.components.ranker import (
+from briefing_service.keypoints.ranker import (
     RankerWeights,
     ends_as_sentence,
     opens_with_quote,

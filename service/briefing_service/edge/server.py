@@ -26,13 +26,13 @@ from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
 from briefing_service.briefing.limits import BriefingLimits
-from briefing_service.components.parse_process import ParseProcess
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.auth import AuthInterceptor
 from briefing_service.edge.interceptors import EdgeInterceptor
 from briefing_service.edge.metrics import Metrics
 from briefing_service.edge.servicer import BriefingServicer
 from briefing_service.errors import BriefingError, NotReady
+from briefing_service.parsing.parse_process import ParseProcess
 from briefing_service.pipeline.batcher import MicroBatcher, StillWanted
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
@@ -190,7 +190,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
 
     def load() -> BatchSummarizer:
         # spaCy, torch and transformers take seconds to import: here, on the worker, while the port is open.
-        from briefing_service.components.encoder import resolve_precision
+        from briefing_service.models.encoder import resolve_precision
         from briefing_service.pipeline.pipeline import Pipeline
 
         precision = resolve_precision(settings.encoder_precision)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing_service.components.encoder import MiniLMEncoder
-from briefing_service.components.encoder_int8 import CALIBRATION_PATH, collect_ranges, quantize
-from briefing_service.components.segmenter import load_spacy, parse_texts, sentences_of
+from briefing_service.models.encoder import MiniLMEncoder
+from briefing_service.models.encoder_int8 import CALIBRATION_PATH, collect_ranges, quantize
+from briefing_service.parsing.segmenter import load_spacy, parse_texts, sentences_of
 
 ALPHAS = (0.5, 0.65, 0.8, 0.9)
 

@@ -7,12 +7,12 @@ from typing import Any, Literal
 
 from spacy.language import Language
 
-from briefing_service.components.entities import resolve_mentions
-from briefing_service.components.ner_retyper import Retyper
-from briefing_service.components.parsing import ParsedBlock
-from briefing_service.components.segmenter import parse_texts, with_offsets
+from briefing_service.entities.retyper import Retyper
+from briefing_service.entities.table import resolve_mentions
 from briefing_service.evaluation.data import ConllSentence
 from briefing_service.evaluation.scoring import ONTONOTES_TO_CONLL, seqeval_scores
+from briefing_service.parsing.blocks import ParsedBlock
+from briefing_service.parsing.segmenter import parse_texts, with_offsets
 
 
 def token_tags(sentence: ConllSentence, mentions: list[tuple[int, int, str]], offset: int) -> list[str]:

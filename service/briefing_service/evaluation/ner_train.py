@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from briefing_service.components.ner_retyper import (
+from briefing_service.entities.retyper import (
     COARSE,
     MISSED,
     WEIGHTS,
@@ -27,9 +27,9 @@ from briefing_service.components.ner_retyper import (
     candidates,
     document_features,
 )
-from briefing_service.components.parsing import ParsedBlock
 from briefing_service.evaluation.data import ConllSentence, load_conll
 from briefing_service.evaluation.ner import parse_conll, score_ner
+from briefing_service.parsing.blocks import ParsedBlock
 
 CLASSES = ("LOC", "MISC", "O", "ORG", "PER")
 C_GRID = (0.3, 1.0, 3.0)
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ner-model skipped: {', '.join(missing)} not found (the data lives in ../shared, optional)")
         return 0
 
-    from briefing_service.components.segmenter import load_spacy
+    from briefing_service.parsing.segmenter import load_spacy
 
     t0 = time.perf_counter()
     nlp = load_spacy()

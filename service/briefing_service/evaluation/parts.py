@@ -6,7 +6,6 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from briefing_service.components.segmenter import parse_texts, sentences_of
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.evaluation.data import ConllSentence, NewsRecord, url_slug_words
 from briefing_service.evaluation.ner import parse_conll, score_ner, token_tags
@@ -19,6 +18,7 @@ from briefing_service.evaluation.scoring import (
     slug_tokens,
     unigram_f1,
 )
+from briefing_service.parsing.segmenter import parse_texts, sentences_of
 
 if TYPE_CHECKING:
     from briefing_service.pipeline.pipeline import Pipeline

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from briefing_service.components.key_point_trim import key_point_bounds
-from briefing_service.components.ranker import RankerWeights, rank_key_points
 from briefing_service.domain import Summary
 from briefing_service.evaluation.data import NewsRecord
 from briefing_service.evaluation.scoring import Rouge
+from briefing_service.keypoints.ranker import RankerWeights, rank_key_points
+from briefing_service.keypoints.trim import key_point_bounds
 from briefing_service.pipeline.pipeline import Pipeline, _Work
 
 FOLDS = 5

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from briefing_service.components.ner_retyper import COARSE
+from briefing_service.entities.retyper import COARSE
 
 # Function words dropped from both headline and slug before ROUGE-1: slugs keep some and drop others
 # ("Let-s-not-fly"), so they would only add noise. "s" is the remnant of an apostrophe ("Clinton-s").

@@ -5,7 +5,7 @@ call, one ``generate`` call — because on two CPU cores the models are the whol
 them cheap. Errors are per article: a bad article yields its domain error in its slot, the others go on.
 
 It comes in two halves, begin() and complete(): begin validates and cleans the articles and, with a spaCy
-process (components/parse_process.py, the server's default where there are two cores or more), sends their
+process (parsing/parse_process.py, the server's default where there are two cores or more), sends their
 text to be parsed; complete receives the docs, encodes, ranks and finishes. The server begins the next batches
 while it completes this one (pipeline/batcher.py), so the child parses on one core while torch encodes on the
 other. Inside a batch, ``overlap_chunks`` > 1 cuts it into chunks of about equal text to overlap the same way;
@@ -25,38 +25,31 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from briefing_service import __version__
-from briefing_service.components.chrome import ChromeResult, find_body
-from briefing_service.components.entities import build_entity_table
-from briefing_service.components.headline import choose_headline
-from briefing_service.components.html_text import extract_main_text
-from briefing_service.components.key_point_trim import key_point_bounds
-from briefing_service.components.parsing import ParsedBlock
-from briefing_service.components.ranker import (
-    RankerWeights,
-    document_vector,
-    rank_key_points,
-)
-from briefing_service.components.segmenter import (
+from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
+from briefing_service.entities import build_entity_table
+from briefing_service.errors import BriefingError, CallerGone
+from briefing_service.headline import choose_headline
+from briefing_service.keypoints import RankerWeights, document_vector, key_point_bounds, rank_key_points
+from briefing_service.parsing import (
     SPACY_MODEL,
+    ParsedBlock,
     Sentence,
     load_spacy,
     parse_texts,
     sentences_of,
     spacy_model_version,
 )
-from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, Summary, SummaryOptions
-from briefing_service.errors import BriefingError, CallerGone
 from briefing_service.pipeline.batcher import StillWanted
 from briefing_service.pipeline.chunking import chunk_by_text
 from briefing_service.pipeline.options import validate_article
+from briefing_service.text import ChromeResult, extract_main_text, find_body
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from briefing_service.components.encoder import SentenceEncoder
-    from briefing_service.components.parse_process import ParseProcess
-    from briefing_service.components.seq2seq import Seq2SeqSummarizer
+    from briefing_service.models import SentenceEncoder, Seq2SeqSummarizer
+    from briefing_service.parsing import ParseProcess
 
 log = logging.getLogger(__name__)
 
@@ -149,17 +142,17 @@ class Pipeline:
         spaCy also runs in a child process, which loads while this one loads the rest (``parser``: one
         already started, which the server does first thing so the child loads during its imports);
         ``encoder_streams``: encoder calls run at once (Schedule.encoder_streams)."""
-        from briefing_service.components.encoder import MiniLMEncoder
+        from briefing_service.models import MiniLMEncoder
 
         if parse_process and parser is None:
-            from briefing_service.components.parse_process import ParseProcess
+            from briefing_service.parsing import ParseProcess
 
             parser = ParseProcess(SPACY_MODEL)
             parser.start()
         try:
             seq2seq = None
             if summarizer_model:
-                from briefing_service.components.seq2seq import Seq2SeqSummarizer
+                from briefing_service.models import Seq2SeqSummarizer
 
                 seq2seq = Seq2SeqSummarizer(summarizer_model)
             pipeline = cls(
@@ -381,7 +374,7 @@ class Pipeline:
             w.options.max_key_points,
             self.weights,
         )
-        # A long sentence's trailing clause is trimmed (components/key_point_trim.py); the key point is still
+        # A long sentence's trailing clause is trimmed (keypoints/trim.py); the key point is still
         # a slice of the source, so offsets stay exact.
         bounds = [key_point_bounds(ranked[i].span, ranked[i].start, ranked[i].end) for i in picked]
         key_points = tuple(

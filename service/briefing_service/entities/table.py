@@ -16,10 +16,10 @@ from typing import Literal
 
 from spacy.tokens import Span
 
-from briefing_service.components.ner_retyper import NAME_LABELS, Retyper, candidates, default_retyper, tagged
-from briefing_service.components.ner_rules import keeps_leading_the, leading_place, place_names, relabel
-from briefing_service.components.parsing import ParsedBlock
 from briefing_service.domain import Entity, Mention
+from briefing_service.entities.retyper import NAME_LABELS, Retyper, candidates, default_retyper, tagged
+from briefing_service.entities.rules import keeps_leading_the, leading_place, place_names, relabel
+from briefing_service.parsing.blocks import ParsedBlock
 
 # Counts and ordinals ("26", "third") are noise in a briefing; callers can still ask for them explicitly.
 DEFAULT_EXCLUDED_TYPES: frozenset[str] = frozenset({"CARDINAL", "ORDINAL"})

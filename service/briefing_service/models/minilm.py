@@ -7,7 +7,7 @@ own ``tokenizer.json`` through the ``tokenizers`` library, which transformers' f
 submodule names are transformers' (``encoder.layer.0.attention.self.query``...), so the checkpoint loads with a
 strict state dict and the int8 calibration keys match; a test checks the outputs against transformers'
 ``BertModel`` on the same weights, and the token ids against its tokenizer. Seq2seq checkpoints still load
-through transformers (components/seq2seq.py): there the Auto classes are the point.
+through transformers (models/seq2seq.py): there the Auto classes are the point.
 """
 
 from __future__ import annotations

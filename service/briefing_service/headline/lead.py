@@ -22,8 +22,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span
 
-from briefing_service.components.headline_style import headline_tense, reduce_relatives
-from briefing_service.components.headline_text import _CHROME, _Clause, _render
+from briefing_service.headline.style import headline_tense, reduce_relatives
+from briefing_service.headline.text import _CHROME, _Clause, _render
 
 _GLUED_TAG = re.compile(r"^\(?[A-Z]{2,}\)\w")  # a wire tag glued to the next word: one token, "CNN)Rescuers"
 
@@ -76,7 +76,7 @@ def _starts(span: Span) -> list[_Clause]:
     """The clauses the search starts from: the reported statement with the attribution peeled off, and the
     whole sentence with its speaker ("Gordon Brown warns Scottish nationalists want ..."); the one that keeps
     more content value wins, so a named speaker stays when the budget allows."""
-    from briefing_service.components import headline as h  # the clause rules live there
+    from briefing_service.headline import choose as h  # the clause rules live there
 
     peeled = h._find_clause(span)
     out = [peeled]
@@ -124,7 +124,7 @@ def best_clause(span: Span, max_words: int, counts: Counter[str]) -> tuple[str, 
 def _search(
     clause: _Clause, values: dict[int, float], max_words: int
 ) -> tuple[str, float, bool, _Clause] | None:
-    from briefing_service.components import headline as h
+    from briefing_service.headline import choose as h
 
     deletable = [t for level in h._optional_levels(clause) for t in level]
 

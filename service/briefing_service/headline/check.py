@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from spacy.tokens import Token
 
-from briefing_service.components.headline_text import _Clause
+from briefing_service.headline.text import _Clause
 
 _CONNECTORS = frozenset({",", ";", "-", "–", "—", "--", ":"})
 # Dependents that complete a verb: when a verb had one and the compression removed them all, the verb is

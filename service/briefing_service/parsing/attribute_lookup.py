@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens._retokenize import set_token_attrs
 from spacy.vocab import Vocab
 
-from briefing_service.components.bounded_cache import BoundedCache
+from briefing_service.parsing.bounded_cache import BoundedCache
 
 FACTORY = "briefing_attribute_lookup"
 _FEATURES = ("TAG", "LOWER", "DEP", "IS_SPACE")

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-CALIBRATION_PATH = Path(__file__).with_name("minilm_int8_calibration.npz")
+CALIBRATION_PATH = Path(__file__).parent / "data" / "minilm_int8_calibration.npz"
 ALPHA = 0.8  # migration strength: chosen by mean cosine to fp32 on the calibration sentences (make int8-calibration)
 
 

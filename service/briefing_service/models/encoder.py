@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from briefing_service.components.minilm import BertEncoder, load_tokenizer
+from briefing_service.models.minilm import BertEncoder, load_tokenizer
 from briefing_service.settings import ENCODER_PRECISIONS as PRECISIONS
 
 LENGTH_BUCKET = 8  # tokens; padding costs at most 7 tokens per sentence (about 20 % at the median length)
@@ -80,8 +80,8 @@ class MiniLMEncoder:
         self.model = BertEncoder.load(path)
         if self.precision == "int8":
             # The Linear layers (nearly all of MiniLM's FLOPs) in int8 at calibrated, fixed activation ranges,
-            # so answers never depend on batch-mates (components/encoder_int8.py).
-            from briefing_service.components.encoder_int8 import load_ranges, quantize
+            # so answers never depend on batch-mates (models/encoder_int8.py).
+            from briefing_service.models.encoder_int8 import load_ranges, quantize
 
             quantize(self.model, load_ranges())
         self.batch_size = batch_size

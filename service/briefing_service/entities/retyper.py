@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from briefing_service.components.boundaries import place_dateline_end
-from briefing_service.components.segmenter import _shouting
+from briefing_service.parsing.boundaries import place_dateline_end
+from briefing_service.parsing.segmenter import _shouting
 
-WEIGHTS = Path(__file__).with_name("ner_retyper.npz")
+WEIGHTS = Path(__file__).parent / "data" / "ner_retyper.npz"
 
 # spaCy labels the re-typer judges; value labels (DATE, MONEY, …) pass through untouched.
 NAME_LABELS = frozenset(

@@ -13,8 +13,8 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-from briefing_service.components.linear_layout import pack_for_batched_decoding, transpose_linears
 from briefing_service.errors import ModelLoadError
+from briefing_service.models.linear_layout import pack_for_batched_decoding, transpose_linears
 
 # T5 checkpoints expect a task prefix; other families ignore it when absent.
 _T5_PREFIX = "summarize: "
@@ -33,7 +33,7 @@ class Seq2SeqSummarizer:
             raise ModelLoadError(
                 f"cannot load seq2seq summarizer {model_id!r}: {exc.__class__.__name__}: {exc}"
             ) from exc
-        # Faster decoding steps on CPU, one sequence or a batch of them (components/linear_layout.py).
+        # Faster decoding steps on CPU, one sequence or a batch of them (models/linear_layout.py).
         transpose_linears(self.model)
         pack_for_batched_decoding(self.model)
         self.name = model_id

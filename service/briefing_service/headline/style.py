@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from briefing_service.components.headline_text import _Clause, _quoted, _subject
+from briefing_service.headline.text import _Clause, _quoted, _subject
 
 _HAVE = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"})
