@@ -143,3 +143,54 @@ def test_a_whole_sentence_parsed_as_the_captions_relative_clause_is_cut(nlp: Lan
     ]
     relative = "She is the third champion Peris has faced this year."
     assert _pieces(nlp, relative) == [relative]
+
+
+def _sentence_texts(nlp: Language, text: str) -> list[str]:
+    sents = sentences_of([ParsedBlock(doc=nlp(text), offset=0)])
+    assert all(text[s.start : s.end] == s.text for s in sents)
+    return [s.text for s in sents]
+
+
+def test_no_split_after_a_title_an_initial_or_an_abbreviation(nlp: Language) -> None:
+    # The tokenizer cuts "Sgt." in two and the parser used to end a sentence there; a name after an initial
+    # or "U.S." continues the sentence, as does a number after "No.".
+    for text in (
+        "The road will stay closed, harbour police spokesman Sgt. Ana Ortiz said on Monday.",
+        "Officers led by Capt. Tom Reed and Lt. Jon Peris searched the quay.",
+        "The novelist Ana J. Ortiz won the prize for her third book.",
+        "He served on the U.S. Navy ship for six years before he retired.",
+        "The minister left No. 10 Harbour Street at 9 a.m. on Sunday.",
+    ):
+        assert _sentence_texts(nlp, text) == [text]
+
+
+def test_a_sentence_may_still_end_at_an_initial(nlp: Language) -> None:
+    text = "The band signed with the label Echo Z. But the deal collapsed within a year."
+    assert _sentence_texts(nlp, text) == [
+        "The band signed with the label Echo Z.",
+        "But the deal collapsed within a year.",
+    ]
+
+
+def test_no_sentence_starts_with_a_lower_case_word_or_a_few_words_before_a_name(nlp: Language) -> None:
+    for text in (
+        "'It was nice to win the final in front of our own fans but I wanted more goals,' said Peris.",
+        "Valmora forward Peris is close to agreeing a new two-year deal with the club.",
+        "Lumora No 4 Ortiz beat the defending champion in straight sets on Friday.",
+    ):
+        assert _sentence_texts(nlp, text) == [text]
+
+
+def test_caption_ending_in_a_picture_note_is_cut_from_the_next_sentence(nlp: Language) -> None:
+    text = (
+        "The ferry ran aground on a sandbank near the harbour mouth on Sunday night (above) "
+        "Passengers were taken off by lifeboat before dawn."
+    )
+    assert _pieces(nlp, text) == [
+        "The ferry ran aground on a sandbank near the harbour mouth on Sunday night (above)",
+        "Passengers were taken off by lifeboat before dawn.",
+    ]
+    quoted = "The mayor met the crew of the lifeboat at the quay on Monday (pictured) 'They were heroes,' she said."
+    assert _pieces(nlp, quoted)[1] == "'They were heroes,' she said."
+    kept = "Fellow crew members said Tom Reed (pictured) 'saved every one of them' that night."
+    assert _pieces(nlp, kept) == [kept]

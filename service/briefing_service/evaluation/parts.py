@@ -18,7 +18,7 @@ from briefing_service.evaluation.scoring import (
     slug_tokens,
     unigram_f1,
 )
-from briefing_service.parsing.segmenter import parse_texts, sentences_of
+from briefing_service.parsing.segmenter import body_sentences
 
 if TYPE_CHECKING:
     from briefing_service.pipeline.pipeline import Pipeline
@@ -42,9 +42,9 @@ def summarize_all(pipeline: Pipeline, records: Sequence[NewsRecord]) -> list[Sum
 
 
 def leading_sentences(pipeline: Pipeline, records: Sequence[NewsRecord]) -> list[list[str]]:
-    """Each raw article's sentences by the pipeline's own splitter (spaCy), for Lead-3 and first-sentence."""
-    blocks = parse_texts(pipeline.nlp, [r.article for r in records])
-    return [[s.text for s in sentences_of([b])] for b in blocks]
+    """Each article's sentences as the pipeline sees them (page chrome cut, the same splitter), for Lead-3 and
+    first-sentence."""
+    return [[s.text for s in sents] for sents in body_sentences(pipeline.nlp, [r.article for r in records])]
 
 
 def eval_key_points_and_headlines(pipeline: Pipeline, records: Sequence[NewsRecord]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from briefing_service.parsing.segmenter import (
         SPACY_MODEL,
         Sentence,
+        body_sentences,
         load_spacy,
         parse_texts,
         sentences_of,
@@ -27,6 +28,7 @@ __all__ = [
     "ParseProcess",
     "ParsedBlock",
     "Sentence",
+    "body_sentences",
     "load_spacy",
     "parse_texts",
     "sentences_of",
@@ -43,6 +45,7 @@ __getattr__ = lazy_exports(
             for name in (
                 "SPACY_MODEL",
                 "Sentence",
+                "body_sentences",
                 "load_spacy",
                 "parse_texts",
                 "sentences_of",

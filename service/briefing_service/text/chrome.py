@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefing_service.text.inline_chrome import chrome_spans
+
 _BULLET = re.compile(r"^\s*[•·▪►‣◦*–—-]\s+")
 _BREADCRUMB_SEP = re.compile(r"\s(?:>|»|›|/|\|)\s")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
@@ -51,7 +53,8 @@ _LONG_PROSE_WORDS = 25
 
 @dataclass(frozen=True)
 class BodyBlock:
-    """A paragraph of article body: ``text[start:end]`` of the submitted text, trimmed of whitespace."""
+    """A paragraph of article body, or the part of one between inline chrome (text/inline_chrome.py):
+    ``text[start:end]`` of the submitted text, trimmed of whitespace."""
 
     start: int
     end: int
@@ -62,6 +65,7 @@ class ChromeResult:
     blocks: tuple[BodyBlock, ...]
     chrome_lines: int  # non-blank lines skipped as page chrome
     title: str  # the most title-like chrome line (the page headline), "" if none
+    inline_chrome: int = 0  # spans cut out of body paragraphs (source tags, bylines, UI prompts, credits)
 
 
 def _words(line: str) -> list[str]:
@@ -126,6 +130,29 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# Left at the edges of a piece between two chrome spans: blanks, and the separators scraped pages join them with.
+_LEADING_JUNK = " \t\r\n.|·•-–—:;,"
+_TRAILING_JUNK = " \t\r\n|·•-–—:;,"
+
+
+def _cut_inline_chrome(text: str, blocks: list[BodyBlock]) -> tuple[list[BodyBlock], int]:
+    """Body blocks with inline chrome cut out: each block splits into the pieces between its chrome spans."""
+    out: list[BodyBlock] = []
+    cut = 0
+    for i, block in enumerate(blocks):
+        spans = chrome_spans(text, block.start, block.end, opening=i == 0)
+        cut += len(spans)
+        pos = block.start
+        for s, e in [*spans, (block.end, block.end)]:
+            piece = text[pos:s]
+            lead = len(piece) - len(piece.lstrip(_LEADING_JUNK)) if pos > block.start else 0
+            body = piece[lead:].rstrip(_TRAILING_JUNK) if s < block.end else piece[lead:]
+            if any(c.isalnum() for c in body):
+                out.append(BodyBlock(pos + lead, pos + lead + len(body)))
+            pos = e
+    return out, cut
+
+
 def find_body(text: str) -> ChromeResult:
     """Split ``text`` into body paragraphs, skipping page chrome. Never returns an empty body for text that
     has any words: when nothing looks like prose the whole text is one block (short notes are articles too)."""
@@ -163,5 +190,9 @@ def find_body(text: str) -> ChromeResult:
 
     if not blocks and text.strip():
         start = len(text) - len(text.lstrip())
-        return ChromeResult((BodyBlock(start, len(text.rstrip())),), 0, "")
-    return ChromeResult(tuple(blocks), chrome_lines, title)
+        blocks = [BodyBlock(start, len(text.rstrip()))]
+        chrome_lines, title = 0, ""
+    body, inline = _cut_inline_chrome(text, blocks)
+    if not body:  # nothing but chrome: keep the text rather than summarize nothing
+        body, inline = blocks, 0
+    return ChromeResult(tuple(body), chrome_lines, title, inline)
