@@ -12,6 +12,7 @@ import spacy
 from briefing_service.parsing.attribute_lookup import LookupAttributeRuler, use_lookup_ruler
 from briefing_service.parsing.bounded_cache import BoundedCache
 from briefing_service.parsing.segmenter import LEMMA_CACHE_LIMIT, SPACY_MODEL
+from briefing_service.parsing.sentence_starts import add_sentence_starts
 from hostile_cases import new_words
 from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
@@ -32,7 +33,10 @@ TRICKY = [
 
 @pytest.fixture(scope="module")
 def stock() -> Language:
-    return spacy.load(SPACY_MODEL)
+    """spaCy's own attribute ruler, with the same sentence-start marks before the parser as the shared one."""
+    nlp = spacy.load(SPACY_MODEL)
+    add_sentence_starts(nlp)
+    return nlp
 
 
 def _texts() -> list[str]:
@@ -48,7 +52,15 @@ def _annotations(nlp: Language, texts: list[str]) -> list[np.ndarray]:
 def test_the_shared_pipeline_uses_the_lookup_ruler(nlp: Language) -> None:
     ruler = nlp.get_pipe("attribute_ruler")
     assert isinstance(ruler, LookupAttributeRuler)
-    assert nlp.pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+    assert nlp.pipe_names == [
+        "tok2vec",
+        "tagger",
+        "news_sentence_starts",
+        "parser",
+        "attribute_ruler",
+        "lemmatizer",
+        "ner",
+    ]
     assert len(ruler.patterns) == 179
 
 
