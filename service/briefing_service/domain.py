@@ -2,6 +2,9 @@
 
 Offsets everywhere are Python string indices (Unicode code points) into the text the caller submitted,
 so ``text[start:end]`` always reproduces the quoted span.
+
+KeyPoint, Mention and Entity are defined once, by the briefing assembly (client distribution), which both
+the CLI and BuildBriefing build briefings with: a Summary's parts go into a briefing as they are.
 """
 
 from __future__ import annotations
@@ -9,6 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+
+from briefing_assembly.model import Entity, KeyPoint, Mention
+
+from briefing_service.limits import DEFAULT_KEY_POINTS
+
+__all__ = [
+    "Article",
+    "ContentType",
+    "Entity",
+    "KeyPoint",
+    "Mention",
+    "ModelInfo",
+    "Span",
+    "Summary",
+    "SummaryOptions",
+]
 
 
 class ContentType(Enum):
@@ -33,7 +52,7 @@ class Article:
 class SummaryOptions:
     """Validated per-call options (the pipeline never sees proto3 zero values)."""
 
-    max_key_points: int = 5
+    max_key_points: int = DEFAULT_KEY_POINTS
     entity_types: frozenset[str] = frozenset()  # empty: the default set
     include_entities: bool = True
 
@@ -42,31 +61,6 @@ class SummaryOptions:
 class Span:
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class KeyPoint:
-    text: str
-    score: float
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Mention:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Entity:
-    text: str  # canonical name, e.g. "Ishaq Dar"
-    type: str  # OntoNotes label, e.g. "PERSON"
-    count: int  # all mentions, alias mentions included
-    salience: float  # 0..1
-    aliases: tuple[str, ...] = ()
-    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
-from briefing_service.briefing import ArticleDigest, build_briefing
-from briefing_service.briefing.entities import merge_entities
-from briefing_service.briefing.grouping import cluster, lexical_similarity
+from briefing_assembly import ArticleDigest, build_briefing
+from briefing_assembly.entities import merge_entities
+from briefing_assembly.grouping import cluster, lexical_similarity
 from briefing_service.domain import Entity, KeyPoint, Mention
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from briefing_service.briefing.dates import is_point_in_time, resolve
+from briefing_assembly.dates import is_point_in_time, resolve
 
 WEDNESDAY = date(2026, 5, 6)
 

@@ -75,7 +75,7 @@ def test_journal_survives_a_partial_last_line_and_counts_once(tmp_path: Path) ->
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     import pytest
-    from briefing_client.briefing_doc import write_atomic
+    from briefing_client.outputs import write_atomic
 
     target = tmp_path / "briefing.md"
     write_atomic(target, "old briefing\n")

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from briefing_service.briefing.model import ArticleDigest
+from briefing_assembly.model import ArticleDigest
 
 # Numbers and dates do not name someone or something; dates go to the timeline instead.
 NOT_IN_TABLE = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"})

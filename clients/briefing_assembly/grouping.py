@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from briefing_service.briefing.entities import EntityIndex
-from briefing_service.briefing.model import ArticleDigest
+from briefing_assembly.entities import EntityIndex
+from briefing_assembly.model import ArticleDigest
 
 EMBEDDING_WEIGHT = 0.6
 ENTITY_WEIGHT = 0.4

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
-from briefing_service.briefing.dates import is_point_in_time, resolve
-from briefing_service.briefing.entities import EntityIndex, merge_entities, normalize
-from briefing_service.briefing.grouping import cluster, similarity, words
-from briefing_service.briefing.model import (
+from briefing_assembly.dates import is_point_in_time, resolve
+from briefing_assembly.entities import EntityIndex, merge_entities, normalize
+from briefing_assembly.grouping import cluster, similarity, words
+from briefing_assembly.model import (
     AppendixEntry,
     ArticleDigest,
     ArticleError,

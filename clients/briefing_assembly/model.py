@@ -1,11 +1,40 @@
-"""Data types of the briefing: what goes in (one digest per summarized article) and what comes out."""
+"""Data types of the briefing: what goes in (one digest per summarized article) and what comes out.
+
+KeyPoint, Mention and Entity are the summary's own value types: the server's pipeline uses these same classes
+(briefing_service.domain re-exports them), so a summary goes into a briefing without conversion. Offsets are
+Python string indices (code points) into the text the article's offsets index; ``text[start:end]`` reproduces
+the span.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from briefing_service.domain import Article, Entity, KeyPoint, Summary
+
+@dataclass(frozen=True)
+class KeyPoint:
+    text: str
+    score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str  # canonical name, e.g. "Ishaq Dar"
+    type: str  # OntoNotes label, e.g. "PERSON"
+    count: int  # all mentions, alias mentions included
+    salience: float  # 0..1
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,19 +131,3 @@ class Briefing:
     timeline: tuple[TimelineEntry, ...]
     articles: tuple[AppendixEntry, ...]
     errors: tuple[ArticleError, ...] = ()
-
-
-def digest_of(article: Article, summary: Summary) -> ArticleDigest:
-    """The briefing's view of one summarized article (offsets index source_text when the server made one)."""
-    return ArticleDigest(
-        id=article.id or summary.article_id,
-        text=summary.source_text or article.text,
-        headline=summary.headline,
-        key_points=summary.key_points,
-        entities=summary.entities,
-        embedding=summary.embedding,
-        title=article.title,
-        source=article.source,
-        url=article.url,
-        published_at=article.published_at,
-    )

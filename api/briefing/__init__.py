@@ -1,0 +1,1 @@
+"""The Briefing API's generated protobuf and gRPC code (``briefing.v1``), shared by the server and the client."""
