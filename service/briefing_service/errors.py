@@ -1,39 +1,93 @@
-"""Domain errors. The pipeline raises these; the gRPC edge maps each to one status code (edge/error_table.py).
+"""Domain errors. The pipeline raises these; the gRPC edge turns each into one status code and its
+google.rpc details (edge/error_table.py).
 
-Messages say what was received and what is allowed, because they reach the caller verbatim.
+Messages say what was received and what is allowed, because they reach the caller verbatim. What a program
+needs to act on travels beside the message: ``field`` (the request field at fault, sent as
+BadRequest.FieldViolation), ``metadata`` (ErrorInfo.metadata, e.g. the limit and what was received) and
+``retry_after`` (seconds, sent as RetryInfo where the table says the caller may retry).
+
+Only the leaf classes are raised; NotReady, Overloaded and Unauthenticated group them for callers that catch
+a family.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 
 class BriefingError(Exception):
     """Base class of every error the service reports to callers on purpose."""
 
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        metadata: Mapping[str, object] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        # ErrorInfo.metadata is a map of strings; ints are written without separators ("200000").
+        self.metadata = {k: str(v) for k, v in (metadata or {}).items()}
+        self.retry_after = retry_after
+
 
 class InvalidArticle(BriefingError):
-    """The article cannot be summarized as sent (empty, no readable text, bad encoding)."""
+    """The article text is empty or whitespace only."""
 
 
 class ArticleTooLarge(BriefingError):
     """The article text is over the configured maximum."""
 
     def __init__(self, received_chars: int, max_chars: int) -> None:
-        super().__init__(f"article is {received_chars:,} chars; max {max_chars:,}")
+        super().__init__(
+            f"article is {received_chars:,} chars; max {max_chars:,}",
+            field="article.text",
+            metadata={"limit": max_chars, "received": received_chars},
+        )
         self.received_chars = received_chars
         self.max_chars = max_chars
 
 
 class InvalidOptions(BriefingError):
-    """An option is out of range or unknown."""
+    """An option is out of range or unknown (``field`` names it, e.g. "options.max_key_points")."""
+
+
+class StreamTooLong(BriefingError):
+    """A SummarizeStream call sent more articles than one stream may carry."""
+
+
+class BriefingTooLarge(BriefingError):
+    """A BuildBriefing call is over its article or character limit."""
+
+
+class EmptyBriefing(BriefingError):
+    """A BuildBriefing call ended without sending an article."""
 
 
 class NotReady(BriefingError):
-    """The models are still loading or the server is shutting down (draining)."""
+    """The server cannot take work now; another replica, or this one a little later, can."""
+
+
+class ModelsLoading(NotReady):
+    """The models are still loading (health reports NOT_SERVING until they are)."""
+
+
+class Draining(NotReady):
+    """The server is shutting down: calls in flight finish, new ones belong on another replica."""
 
 
 class Overloaded(BriefingError):
-    """The work queue or the concurrent-call limit is full; the caller should back off and retry.
-    The message names the limit."""
+    """A capacity limit is reached; the caller should back off and retry. The message names the limit."""
+
+
+class QueueFull(Overloaded):
+    """The queue of articles waiting for the inference worker is full."""
+
+
+class TooManyCalls(Overloaded):
+    """The concurrent-call limit is reached."""
 
 
 class ModelLoadError(BriefingError):
@@ -51,7 +105,15 @@ class CallerGone(BriefingError):
 
 
 class Unauthenticated(BriefingError):
-    """No bearer token, or one the server does not accept."""
+    """The call carries no bearer token the server accepts."""
+
+
+class TokenMissing(Unauthenticated):
+    """No bearer token (auth is configured)."""
+
+
+class TokenRejected(Unauthenticated):
+    """A bearer token the server does not accept."""
 
 
 class PermissionDenied(BriefingError):

@@ -180,7 +180,7 @@ def test_every_caller_gets_exactly_one_documented_outcome(
         for (item, cancel_ms, _), outcome in zip(callers, outcomes, strict=True):
             if cancel_ms is None:
                 assert outcome != "cancelled"
-            if item == "bad" and outcome not in ("cancelled", "Overloaded", "DeadlineUnmeetable"):
+            if item == "bad" and outcome not in ("cancelled", "QueueFull", "DeadlineUnmeetable"):
                 assert outcome == "InvalidArticle"
         await batcher.stop()
 

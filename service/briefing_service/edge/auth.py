@@ -21,7 +21,7 @@ import grpc
 from briefing.v1 import briefing_pb2 as pb
 
 from briefing_service import errors
-from briefing_service.edge.error_table import status_for
+from briefing_service.edge.error_table import grpc_status
 from briefing_service.edge.interceptors import Continuation
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
@@ -80,11 +80,11 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         """The error for calling ``method`` (a gRPC path) with ``token``, or None when it is allowed."""
         found = self.match(token)
         if found is None:
-            return errors.Unauthenticated(
-                "missing bearer token: send metadata 'authorization: Bearer <token>'"
-                if token is None
-                else "bearer token not accepted"
-            )
+            if token is None:
+                return errors.TokenMissing(
+                    "missing bearer token: send metadata 'authorization: Bearer <token>'"
+                )
+            return errors.TokenRejected("bearer token not accepted")
         allowed = self._allowed[found]
         if allowed is None or method.startswith(HEALTH_PREFIX):
             return None
@@ -92,7 +92,8 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         if name in allowed:
             return None
         return errors.PermissionDenied(
-            f"this token may not call {name.lstrip('/')}; it may call {', '.join(sorted(allowed))}"
+            f"this token may not call {name.lstrip('/')}; it may call {', '.join(sorted(allowed))}",
+            metadata={"method": name.lstrip("/"), "allowed": ",".join(sorted(allowed))},
         )
 
     async def intercept_service(
@@ -109,10 +110,10 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
 def _denying(handler: grpc.RpcMethodHandler, refusal: errors.BriefingError) -> grpc.RpcMethodHandler:
     """A handler of the same shape that answers the refusal's status without running the method. A
     coroutine (not a generator) serves streaming responses too in grpc.aio."""
-    code, message = status_for(refusal)
+    status = grpc_status(refusal)
 
     async def deny(request: Any, context: grpc.aio.ServicerContext) -> Any:
-        await context.abort(code, message)
+        await context.abort_with_status(status)
 
     common = {
         "request_deserializer": handler.request_deserializer,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from briefing.v1 import briefing_pb2 as pb
+from briefing_assembly import Briefing
 from google.rpc import code_pb2, status_pb2
 
 from briefing_service import __version__
-from briefing_service.briefing import Briefing
 from briefing_service.domain import Article, ContentType, Entity, KeyPoint, ModelInfo, Summary, SummaryOptions
 from briefing_service.pipeline.options import make_options
 
@@ -79,9 +79,10 @@ def summary_to_pb(summary: Summary) -> pb.SummarizeResponse:
     )
 
 
-def error_response(article_id: str, code: int, message: str) -> pb.SummarizeResponse:
-    """A stream item for an article that failed alone."""
-    return pb.SummarizeResponse(article_id=article_id, status=status_pb2.Status(code=code, message=message))
+def error_response(article_id: str, status: status_pb2.Status) -> pb.SummarizeResponse:
+    """A stream item for an article that failed alone: its status carries the same details a unary call's
+    error would (edge/error_table.py)."""
+    return pb.SummarizeResponse(article_id=article_id, status=status)
 
 
 def briefing_to_pb(briefing: Briefing, model: ModelInfo) -> pb.Briefing:

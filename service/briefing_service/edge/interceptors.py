@@ -15,9 +15,9 @@ from typing import Any
 
 import grpc
 
-from briefing_service.edge.error_table import status_for
+from briefing_service.edge.error_table import grpc_status, status_for
 from briefing_service.edge.metrics import Metrics
-from briefing_service.errors import NotReady, Overloaded
+from briefing_service.errors import Draining, TooManyCalls
 from briefing_service.pipeline.batcher import CALLER_DEADLINE
 
 log = logging.getLogger(__name__)
@@ -64,10 +64,11 @@ class _Call:
         remaining = self.context.time_remaining()
         CALLER_DEADLINE.set(None if remaining is None else time.monotonic() + remaining)
         if owner.draining:
-            raise NotReady("server is draining (shutting down); retry on another replica")
+            raise Draining("server is draining (shutting down); retry on another replica")
         if owner.in_flight >= owner.max_concurrent_calls:
-            raise Overloaded(
-                f"too many concurrent calls: {owner.in_flight} in flight; max {owner.max_concurrent_calls}"
+            raise TooManyCalls(
+                f"too many concurrent calls: {owner.in_flight} in flight; max {owner.max_concurrent_calls}",
+                metadata={"limit": owner.max_concurrent_calls, "in_flight": owner.in_flight},
             )
         owner.in_flight += 1
         self.counted = True
@@ -82,11 +83,10 @@ class _Call:
             expired = remaining is not None and remaining <= 0
             self.code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
             raise exc
-        code, message = status_for(exc)
-        self.code = code
-        if code is grpc.StatusCode.INTERNAL:
+        self.code, _ = status_for(exc)
+        if self.code is grpc.StatusCode.INTERNAL:
             log.error("unhandled error in %s", self.method, exc_info=exc)
-        await self.context.abort(code, message)
+        await self.context.abort_with_status(grpc_status(exc))
 
     def close(self) -> None:
         if self.counted:
@@ -144,7 +144,3 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
                 call.close()
 
         return wrapper
-
-
-# The name the foundation used; EdgeInterceptor does what it did and more.
-ErrorInterceptor = EdgeInterceptor

@@ -25,15 +25,15 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
-from briefing_service.briefing.limits import BriefingLimits
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.auth import AuthInterceptor
 from briefing_service.edge.interceptors import EdgeInterceptor
 from briefing_service.edge.metrics import Metrics
-from briefing_service.edge.servicer import BriefingServicer
-from briefing_service.errors import BriefingError, NotReady
+from briefing_service.edge.servicer import LOADING_MESSAGE, BriefingServicer
+from briefing_service.errors import BriefingError, ModelsLoading
 from briefing_service.parsing.parse_process import ParseProcess
 from briefing_service.pipeline.batcher import MicroBatcher, StillWanted
+from briefing_service.pipeline.briefing_input import BriefingLimits
 from briefing_service.pipeline.cache import BatchSummarizer, CachingSummarizer
 from briefing_service.pipeline.options import validate_article
 from briefing_service.runtime import (
@@ -52,7 +52,7 @@ HEALTH_NAMES = ("", SERVICE_NAME)
 
 @dataclass(frozen=True)
 class _NotLoaded:
-    """A batch begun before the models were loaded: each of its items is answered NotReady."""
+    """A batch begun before the models were loaded: each of its items is answered ModelsLoading."""
 
     items: int
 
@@ -73,13 +73,13 @@ class _Engine:
 
     def complete(self, begun: Any, still_wanted: StillWanted | None = None) -> list[Summary | BriefingError]:
         if isinstance(begun, _NotLoaded):
-            return [NotReady("models are still loading; retry when health reports SERVING")] * begun.items
+            return [ModelsLoading(LOADING_MESSAGE)] * begun.items
         assert self.pipeline is not None
         try:
             return self.pipeline.complete(begun, still_wanted)
         finally:
             # Freed heap goes back to the OS when nothing is waiting: glibc keeps it otherwise and RSS stays
-            # at its high-water mark. Measured ~2 ms a call (README "Reliability"); skipped under load.
+            # at its high-water mark. About 2 ms a call (docs/reliability.md); skipped under load.
             if self.idle():
                 seconds = release_free_memory()
                 if seconds is not None and self.trim_observer is not None:
@@ -110,7 +110,7 @@ def _server_credentials(settings: Settings) -> grpc.ServerCredentials:
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     stop = stop or asyncio.Event()
     engine = _Engine()
-    metrics = Metrics() if settings.metrics_port >= 0 else None
+    metrics = Metrics() if settings.metrics_port is not None else None
     max_chars = settings.max_article_chars
     schedule = settings.schedule()
     batcher: MicroBatcher[tuple[Article, SummaryOptions], Summary] = MicroBatcher(
@@ -159,7 +159,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         port = server.add_secure_port(address, _server_credentials(settings))
     else:
         port = server.add_insecure_port(address)
-    if metrics is not None:
+    if metrics is not None and settings.metrics_port is not None:
         metrics.watch_queue(lambda: batcher.depth)
         metrics_port = metrics.serve(settings.host, settings.metrics_port)
         if settings.metrics_port_file:
@@ -219,6 +219,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             metrics.watch_spacy_process(lambda: pipeline.parser.pid if pipeline.parser else None)
         pipeline.warm_up()
         freeze_long_lived()  # after warm-up: what exists now lives as long as the process
+        if settings.cache_entries is None:
+            return pipeline
         return CachingSummarizer(pipeline, settings.cache_entries)
 
     loading = asyncio.ensure_future(batcher.run_in_worker(load))

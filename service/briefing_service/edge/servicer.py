@@ -1,7 +1,8 @@
 """BriefingService: converts protobuf to domain objects, hands the work to the micro-batcher, converts back.
 
-Status codes are not chosen here: domain errors propagate to ErrorInterceptor, except inside
-SummarizeStream, where each article's error becomes that article's own `status` so the stream goes on.
+Status codes are not chosen here: domain errors propagate to EdgeInterceptor, except inside
+SummarizeStream, where each article's error becomes that article's own `status` (the same google.rpc.Status,
+details included, that a unary call would end with) so the stream goes on.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from typing import Any
 import grpc
 from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
+from briefing_assembly import ArticleError, build_briefing
 
-from briefing_service.briefing import ArticleError, build_briefing, digest_of
-from briefing_service.briefing.limits import BriefingLimits, unique_ids
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.convert import (
     article_from_pb,
@@ -27,13 +27,15 @@ from briefing_service.edge.convert import (
     options_from_pb,
     summary_to_pb,
 )
-from briefing_service.edge.error_table import status_for
-from briefing_service.errors import InvalidArticle, NotReady
+from briefing_service.edge.error_table import status_for, status_proto
+from briefing_service.errors import EmptyBriefing, ModelsLoading, StreamTooLong
 from briefing_service.pipeline.batcher import MicroBatcher
+from briefing_service.pipeline.briefing_input import BriefingLimits, digest_of, unique_ids
 
 log = logging.getLogger(__name__)
 
 Batcher = MicroBatcher[tuple[Article, SummaryOptions], Summary]
+LOADING_MESSAGE = "models are still loading; retry when health reports SERVING"
 
 
 class BriefingServicer(pb_grpc.BriefingServiceServicer):
@@ -60,7 +62,7 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
     async def _summarize(self, request: pb.SummarizeRequest) -> pb.SummarizeResponse:
         if self._model_info() is None:
             # Checked here, not in the queue: the inference thread is busy loading the models.
-            raise NotReady("models are still loading; retry when health reports SERVING")
+            raise ModelsLoading(LOADING_MESSAGE)
         options = options_from_pb(request.options)
         summary = await self._batcher.submit((article_from_pb(request.article), options))
         return summary_to_pb(summary)
@@ -68,7 +70,7 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
     async def GetModelInfo(self, request: pb.GetModelInfoRequest, context: grpc.aio.ServicerContext) -> Any:
         info = self._model_info()
         if info is None:
-            raise NotReady("models are still loading; retry when health reports SERVING")
+            raise ModelsLoading(LOADING_MESSAGE)
         return model_info_to_pb(info)
 
     async def SummarizeStream(
@@ -96,9 +98,10 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
                     else:
                         received += 1
                         if received > self._max_stream:
-                            raise InvalidArticle(
+                            raise StreamTooLong(
                                 f"stream has more than {self._max_stream:,} articles; max {self._max_stream:,} "
-                                "per stream (open another stream)"
+                                "per stream (open another stream)",
+                                metadata={"limit": self._max_stream},
                             )
                         working.add(asyncio.ensure_future(self._one(request)))
                         reader = asyncio.ensure_future(anext(requests))
@@ -114,10 +117,10 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
         try:
             return await self._summarize(request)
         except Exception as exc:
-            code, message = status_for(exc)
-            if code is grpc.StatusCode.INTERNAL:
+            status = status_proto(exc)
+            if status.code == grpc.StatusCode.INTERNAL.value[0]:
                 log.error("unhandled error on article %r", article_id, exc_info=exc)
-            return error_response(article_id, code.value[0], message)
+            return error_response(article_id, status)
 
     async def BuildBriefing(
         self, request_iterator: AsyncIterator[pb.BuildBriefingRequest], context: grpc.aio.ServicerContext
@@ -126,7 +129,7 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
         stream is still arriving), then builds the briefing with the transport-free briefing package."""
         info = self._model_info()
         if info is None:
-            raise NotReady("models are still loading; retry when health reports SERVING")
+            raise ModelsLoading(LOADING_MESSAGE)
         window = asyncio.Semaphore(self._stream_window)
         options: SummaryOptions | None = None
         articles: list[Article] = []
@@ -150,7 +153,10 @@ class BriefingServicer(pb_grpc.BriefingServiceServicer):
                 articles.append(article)
                 tasks.append(asyncio.ensure_future(one(article, options)))
             if not articles:
-                raise InvalidArticle("briefing has no articles; send at least one BuildBriefingRequest")
+                raise EmptyBriefing(
+                    "briefing has no articles; send at least one BuildBriefingRequest",
+                    metadata={"received": 0},
+                )
             results = await asyncio.gather(*tasks)
         finally:
             for task in tasks:

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from briefing_service.errors import CallerGone, DeadlineUnmeetable, NotReady, Overloaded
+from briefing_service.errors import CallerGone, DeadlineUnmeetable, Draining, QueueFull
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ class MicroBatcher(Generic[ItemT, ResultT]):
         self._queue.clear()
         for pending in waiting:
             if not pending.future.done():
-                pending.future.set_exception(NotReady("server is shutting down"))
+                pending.future.set_exception(Draining("server is shutting down; retry on another replica"))
         if self._feeder is not None:
             self._feeder.shutdown(wait=True)
         self._executor.shutdown(wait=True)
@@ -207,17 +207,29 @@ class MicroBatcher(Generic[ItemT, ResultT]):
         best = self.best_seconds_per_cost
         return None if best is None else 0.5 * best * cost
 
+    def drain_seconds(self) -> float | None:
+        """About how long the articles waiting now take to leave the queue at the fastest rate measured here
+        (None until a large enough batch ran): the RetryInfo a refused caller gets."""
+        best = self.best_seconds_per_cost
+        if best is None:
+            return None
+        return max(0.1, round(best * sum(p.cost for p in self._queue), 1))
+
     async def submit(self, item: ItemT, *, timeout: float | None = None) -> ResultT:
         """Queue ``item`` and wait for its result. ``timeout``: seconds the caller has left; by default the
         time left before CALLER_DEADLINE."""
         if self._task is None:
-            raise NotReady("server is not accepting work")
+            raise Draining("server is not accepting work; retry on another replica")
         self._check(item)
         if timeout is None and (caller_deadline := CALLER_DEADLINE.get()) is not None:
             timeout = caller_deadline - time.monotonic()
         if len(self._queue) >= self.max_queue:
             self._observer.dropped("queue_full")
-            raise Overloaded(f"queue is full: {len(self._queue)} articles waiting; max {self.max_queue}")
+            raise QueueFull(
+                f"queue is full: {len(self._queue)} articles waiting; max {self.max_queue}",
+                metadata={"limit": self.max_queue, "waiting": len(self._queue)},
+                retry_after=self.drain_seconds(),
+            )
         loop = asyncio.get_running_loop()
         cost = self._cost(item)
         deadline = None
@@ -242,13 +254,16 @@ class MicroBatcher(Generic[ItemT, ResultT]):
     def _check_deadline(self, remaining: float, cost: float) -> None:
         if remaining <= 0:
             self._observer.dropped("deadline")
-            raise DeadlineUnmeetable("the call's deadline has already passed")
+            raise DeadlineUnmeetable(
+                "the call's deadline has already passed", metadata={"remaining_ms": round(remaining * 1000)}
+            )
         needed = self.estimate_seconds(cost)
         if needed is not None and needed > remaining:
             self._observer.dropped("deadline")
             raise DeadlineUnmeetable(
                 f"deadline is in {remaining * 1000:,.0f} ms; this article needs at least "
-                f"{needed * 1000:,.0f} ms on this server"
+                f"{needed * 1000:,.0f} ms on this server",
+                metadata={"remaining_ms": round(remaining * 1000), "needed_ms": round(needed * 1000)},
             )
 
     async def _collect(self) -> list[_Pending[ItemT, ResultT]]:

@@ -10,7 +10,7 @@ text to be parsed; complete receives the docs, encodes, ranks and finishes. The 
 while it completes this one (pipeline/batcher.py), so the child parses on one core while torch encodes on the
 other. Inside a batch, ``overlap_chunks`` > 1 cuts it into chunks of about equal text to overlap the same way;
 without a spaCy process that overlap runs spaCy here beside a second thread that encodes and finishes, but the
-two share one GIL, and it measured anywhere from 0.68x to 1.24x of back to back (README "Performance").
+two share one GIL, and it measured anywhere from 0.68x to 1.24x of back to back (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from briefing_service.entities import build_entity_table
 from briefing_service.errors import BriefingError, CallerGone
 from briefing_service.headline import choose_headline
 from briefing_service.keypoints import RankerWeights, document_vector, key_point_bounds, rank_key_points
+from briefing_service.limits import HEADLINE_MAX_WORDS, MAX_ARTICLE_CHARS
 from briefing_service.parsing import (
     SPACY_MODEL,
     ParsedBlock,
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEADLINE_MAX_WORDS = 14
 # Ranking looks at the first sentences only: news is front-loaded, and it bounds the encoder cost of a
 # 200,000-char article to what a normal one costs.
 MAX_RANKED_SENTENCES = 150
@@ -99,7 +99,7 @@ class Pipeline:
         encoder: SentenceEncoder,
         seq2seq: Seq2SeqSummarizer | None = None,
         *,
-        max_article_chars: int = 200_000,
+        max_article_chars: int = MAX_ARTICLE_CHARS,
         weights: RankerWeights | None = None,
         overlap_chunks: int = 1,
         parser: ParseProcess | None = None,
@@ -131,7 +131,7 @@ class Pipeline:
         cls,
         summarizer_model: str = "",
         *,
-        max_article_chars: int = 200_000,
+        max_article_chars: int = MAX_ARTICLE_CHARS,
         encoder_precision: str = "auto",
         overlap_chunks: int = 1,
         parse_process: bool = False,
@@ -181,7 +181,7 @@ class Pipeline:
         """Real calls so the first request does not pay for lazy initialisation, and memory measured after
         warm-up is the steady state: the HTML call makes trafilatura build, once, jusText's stop-word set of
         every language (~27 MiB of Python strings, ~300 ms), which it otherwise does on the first HTML page a
-        client sends — the one-time step `make chaos` saw after its hostile rounds (README "Reliability")."""
+        client sends — a one-time memory step `make chaos` would otherwise see after its hostile rounds."""
         self.summarize(Article(text=WARM_UP_TEXT, id="warm-up"), SummaryOptions())
         page = f"<html><body><p>{WARM_UP_TEXT}</p></body></html>"
         self.summarize(Article(text=page, id="warm-up-html", content_type=ContentType.HTML), SummaryOptions())
