@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
-from briefing_client import BriefingClient, BriefingClientError
-from briefing_client.client import make_article, make_request
+from briefing_client import Article, BriefingClient, BriefingClientError
 from briefing_client.errors import code_from_number
 from briefing_client.local_server import ServerProcess
+from briefing_client.messages import make_article, make_request
 from chaos_common import (
     EXAMPLES,
     LOOPBACK,
@@ -33,12 +33,12 @@ from chaos_common import (
 from chaos_common import start_server as _server
 
 sys.path.insert(0, str(ROOT / "tests"))
-from hostile_cases import HOSTILE, SHORT, new_words
+from hostile_cases import HOSTILE, SHORT, new_words, summarize_case
 
 # RSS after the hostile rounds, over the baseline after warm-up. What stays is a one-time step of allocator
 # fragmentation: pymalloc arenas and glibc heap pages that a few surviving blocks pin (in-process, the live
 # Python objects left by the heaviest cases are +0.05 MiB, tracemalloc). Measured +10 / +15 / +12 / +12 and
-# +13 / +12 / +13 / +13 MiB after rounds 1-3 / the stream (AVX2 host, README "Reliability", Memory); 32 MiB
+# +13 / +12 / +13 / +13 MiB after rounds 1-3 / the stream (AVX2 host, docs/reliability.md); 32 MiB
 # allows that step plus noise, and more than 8 MiB from round 2 to round 3 fails. Every round brings new random
 # text, so a cache that grows with the words it meets shows as growth from round to round, above all in the
 # spaCy process: before its caches were bounded it grew about 1.6 MiB per 40 random-word articles without end
@@ -75,7 +75,7 @@ def hostile() -> Figures:
         "1. hostile input (documented status each; server stays SERVING; memory back near baseline, no growth per round)"
     )
     # Cache off: a second identical round must run the models again, not answer from memory.
-    with _server([*LOOPBACK, "--cache-entries", "0"], metrics=True) as server:
+    with _server([*LOOPBACK, "--cache-entries", "off"], metrics=True) as server:
         serving(server)
         with BriefingClient(server.target, timeout=300) as c:
             for _ in range(2):  # warm-up: ordinary news, so the baseline is a server that has done real work
@@ -94,7 +94,7 @@ def hostile() -> Figures:
                 for _name, text, options, expected in cases + _random_cases(rng):
                     f.sent += 1
                     try:
-                        c.summarize(text, **options)
+                        summarize_case(c, text, options)
                         code = "OK"
                     except BriefingClientError as exc:
                         code = exc.code.name
@@ -178,7 +178,7 @@ def overload() -> Figures:
             barrier.wait()
             started = time.monotonic()
             try:
-                r = clients[k].summarize(text, id=ident)
+                r = clients[k].summarize(Article(text, id=ident))
                 code = "OK" if r.article_id == ident else "WRONG-ANSWER"
             except BriefingClientError as exc:
                 code = exc.code.name
@@ -291,7 +291,11 @@ def drain() -> Figures:
 
             def call(i: int) -> str:
                 try:
-                    return "OK" if c.summarize(text, id=f"d{i}").article_id == f"d{i}" else "WRONG-ANSWER"
+                    return (
+                        "OK"
+                        if c.summarize(Article(text, id=f"d{i}")).article_id == f"d{i}"
+                        else "WRONG-ANSWER"
+                    )
                 except BriefingClientError as exc:
                     return exc.code.name
 
@@ -370,7 +374,7 @@ def soak(seconds: float) -> Figures:
     f = Figures(f"7. soak: 16 callers for {seconds:.0f} s")
     items = articles(64, "s")
     # The soak repeats its 64 articles: with the content-hash cache on, it would measure the cache.
-    with _server([*LOOPBACK, "--cache-entries", "0"], metrics=True) as server:
+    with _server([*LOOPBACK, "--cache-entries", "off"], metrics=True) as server:
         serving(server)
         stop_at = time.monotonic() + seconds
         latencies: list[float] = []
@@ -384,7 +388,7 @@ def soak(seconds: float) -> Figures:
                     n += 1
                     started = time.monotonic()
                     try:
-                        r = c.summarize(text[:1500], id=ident)
+                        r = c.summarize(Article(text[:1500], id=ident))
                         code = "OK" if r.article_id == ident and r.headline else "WRONG-ANSWER"
                     except BriefingClientError as exc:
                         code = exc.code.name

@@ -1,9 +1,13 @@
 """Hostile inputs with their documented status, shared by tests/integration/test_reliability.py and
-`make chaos`. Each case: (name, text, options for BriefingClient.summarize, expected status name)."""
+`make chaos`. Each case: (name, text, options, expected status name); the options are BriefingClient.summarize's
+keywords, and "html" marks the text as an HTML page (an Article field)."""
 
 from __future__ import annotations
 
 import random
+from typing import Any
+
+from briefing_client import Article, BriefingClient
 
 SHORT = "The council approved the library budget on Monday. Mayor Ana Ortiz said hours would grow."
 
@@ -84,3 +88,10 @@ def new_words(rng: random.Random, n: int = 300) -> str:
         else:
             words.append(rng.choice(_COMMON))
     return " ".join(words)
+
+
+def summarize_case(client: BriefingClient, text: str, options: dict[str, Any]) -> Any:
+    """Summarize one case's text with its options."""
+    opts = dict(options)
+    html = bool(opts.pop("html", False))
+    return client.summarize(Article(text, html=html), **opts)

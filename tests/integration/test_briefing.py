@@ -9,10 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
-from briefing.v1 import briefing_pb2 as pb
-from briefing.v1 import briefing_pb2_grpc as pb_grpc
+from briefing_client import Article, BriefingClient, InvalidArgument
 from briefing_client.articles import read_articles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,18 +116,12 @@ def test_outputs_are_complete_and_the_html_is_self_contained(built: tuple[Path, 
     assert all({"date", "text", "story"} <= set(t) for t in doc["timeline"])
 
 
-def _stub(target: str) -> pb_grpc.BriefingServiceStub:
-    return pb_grpc.BriefingServiceStub(grpc.insecure_channel(target))
-
-
 def test_build_briefing_rpc_gives_the_same_briefing(
-    server_target: str, built: tuple[Path, dict[str, Any]]
+    client: BriefingClient, built: tuple[Path, dict[str, Any]]
 ) -> None:
     _, doc = built
     articles, _ = read_articles(INPUTS)
-    bad = pb.Article(id="empty", text="   ")
-    requests = [pb.BuildBriefingRequest(article=a) for a in [*articles, bad]]
-    briefing = _stub(server_target).BuildBriefing(iter(requests), timeout=300)
+    briefing = client.build_briefing([*articles, Article("   ", id="empty")], timeout=300)
     assert {frozenset(s.article_ids) for s in briefing.stories} == {
         frozenset(s["article_ids"]) for s in doc["stories"]
     }
@@ -143,8 +135,7 @@ def test_build_briefing_rpc_gives_the_same_briefing(
     assert briefing.model.encoder
 
 
-def test_build_briefing_rpc_refuses_an_empty_stream(server_target: str) -> None:
-    with pytest.raises(grpc.RpcError) as err:
-        _stub(server_target).BuildBriefing(iter([]), timeout=60)
-    assert err.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-    assert "no articles" in (err.value.details() or "")
+def test_build_briefing_rpc_refuses_an_empty_stream(client: BriefingClient) -> None:
+    with pytest.raises(InvalidArgument, match="no articles") as err:
+        client.build_briefing([], timeout=60)
+    assert err.value.reason == "BRIEFING_EMPTY" and err.value.received == 0

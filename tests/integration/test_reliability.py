@@ -15,6 +15,7 @@ import grpc
 import pytest
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
 from briefing_client import (
+    Article,
     BriefingClient,
     BriefingClientError,
     InvalidArgument,
@@ -22,10 +23,10 @@ from briefing_client import (
     Unauthenticated,
     Unavailable,
 )
-from briefing_client.client import make_article, make_request
 from briefing_client.errors import code_from_number
 from briefing_client.local_server import ServerProcess, server_process
-from hostile_cases import BAD, HOSTILE, OK, SHORT
+from briefing_client.messages import make_article, make_request
+from hostile_cases import BAD, HOSTILE, OK, SHORT, summarize_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tls_certs import Certs, make_certs
@@ -59,7 +60,7 @@ def tls_server(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "--tls-key",
         str(certs.server_key),
         "--cache-entries",
-        "0",  # the queue and deadline tests repeat articles and need each one to cost model time
+        "off",  # the queue and deadline tests repeat articles and need each one to cost model time
         *LIMITS,
     ]
     with server_process(args, metrics=True, env={"BRIEFING_AUTH_TOKENS": TOKEN}) as server:
@@ -92,18 +93,27 @@ def metric(server: ServerProcess, name: str) -> float:
 def test_no_token_and_wrong_token_are_unauthenticated(tls_server: ServerProcess, certs: Certs) -> None:
     for token in ("", "wrong-" + TOKEN):
         with BriefingClient(tls_server.target, timeout=10, tls_ca=str(certs.ca), token=token, env={}) as c:
-            with pytest.raises(Unauthenticated, match=r"missing bearer token|not accepted"):
+            with pytest.raises(Unauthenticated, match=r"missing bearer token|not accepted") as info:
                 c.summarize(SHORT)
+            assert info.value.reason == ("TOKEN_MISSING" if not token else "TOKEN_REJECTED")
             with pytest.raises(Unauthenticated):
                 list(c.summarize_many([make_article(SHORT, id="a")]))
             assert c.health() == "SERVING"  # health stays open for probes
+
+
+def test_metadata_is_sent_per_call(tls_server: ServerProcess, certs: Certs) -> None:
+    """A client without a token of its own: the call's metadata carries it."""
+    with BriefingClient(tls_server.target, timeout=60, tls_ca=str(certs.ca), token="", env={}) as c:
+        assert c.model_info(metadata=[("authorization", f"Bearer {TOKEN}")]).encoder
+        with pytest.raises(Unauthenticated):
+            c.model_info()
 
 
 def test_a_limited_token_calls_its_methods_and_gets_permission_denied_for_others(
     tls_server: ServerProcess, certs: Certs
 ) -> None:
     with BriefingClient(tls_server.target, timeout=60, tls_ca=str(certs.ca), token=READER, env={}) as c:
-        assert c.summarize(SHORT, id="r1").article_id == "r1"
+        assert c.summarize(Article(SHORT, id="r1")).article_id == "r1"
         assert [r.article_id for r in c.summarize_many([make_article(SHORT, id="r2")])] == ["r2"]
         assert c.health() == "SERVING"
         with pytest.raises(PermissionDenied) as info:
@@ -111,6 +121,8 @@ def test_a_limited_token_calls_its_methods_and_gets_permission_denied_for_others
         assert info.value.details == (
             "this token may not call GetModelInfo; it may call Summarize, SummarizeStream"
         )
+        assert info.value.reason == "METHOD_NOT_ALLOWED"
+        assert info.value.metadata == {"method": "GetModelInfo", "allowed": "Summarize,SummarizeStream"}
     with BriefingClient(tls_server.target, timeout=60, tls_ca=str(certs.ca), token=TOKEN, env={}) as c:
         assert c.model_info().encoder  # the unlimited token may call it
     assert metric(tls_server, 'briefing_calls_total{code="PERMISSION_DENIED",method="GetModelInfo"}') >= 1
@@ -119,7 +131,7 @@ def test_a_limited_token_calls_its_methods_and_gets_permission_denied_for_others
 def test_tls_client_works_and_metrics_count_calls_by_status(
     secure: BriefingClient, tls_server: ServerProcess
 ) -> None:
-    response = secure.summarize(SHORT, id="tls")
+    response = secure.summarize(Article(SHORT, id="tls"))
     assert response.article_id == "tls" and response.headline
     assert metric(tls_server, 'briefing_calls_total{code="OK",method="Summarize"}') >= 1
     assert metric(tls_server, 'briefing_calls_total{code="UNAUTHENTICATED",method="Summarize"}') >= 0
@@ -159,7 +171,7 @@ def test_hostile_input_gets_its_documented_status(
     secure: BriefingClient, text: str, options: dict, expected: str
 ) -> None:
     try:
-        response = secure.summarize(text, **options)
+        response = summarize_case(secure, text, options)
     except BriefingClientError as exc:
         assert exc.code.name == expected, exc.details
         assert expected == BAD and exc.details  # the message says what was wrong
@@ -289,17 +301,19 @@ def test_server_still_serving_and_memory_back_near_baseline(
 def test_32_concurrent_callers_get_ok_or_resource_exhausted(tls_server: ServerProcess, certs: Certs) -> None:
     outcomes: list[str] = []
     messages: set[str] = set()
+    refusals: list[tuple[str, float | None, int | None]] = []  # reason, RetryInfo seconds, limit
     lock = threading.Lock()
 
     def caller(i: int) -> None:
         with BriefingClient(tls_server.target, timeout=120, tls_ca=str(certs.ca), token=TOKEN) as c:
             try:
-                r = c.summarize(f"{SHORT} Caller {i} asked.", id=f"c{i}")
+                r = c.summarize(Article(f"{SHORT} Caller {i} asked.", id=f"c{i}"))
                 outcome = "OK" if r.article_id == f"c{i}" and r.headline else "BAD-ANSWER"
             except BriefingClientError as exc:
                 outcome = exc.code.name
                 with lock:
                     messages.add(re.sub(r"\d+ (in flight|articles waiting)", "N \\1", exc.details))
+                    refusals.append((exc.reason, exc.retry_after, exc.limit))
         with lock:
             outcomes.append(outcome)
 
@@ -314,6 +328,10 @@ def test_32_concurrent_callers_get_ok_or_resource_exhausted(tls_server: ServerPr
     assert counts["OK"] >= 1 and len(outcomes) == 32
     for m in messages:
         assert "max 8" in m or "max 4" in m, m
+    # The google.rpc details: which limit (ErrorInfo), and when to come back (RetryInfo).
+    for reason, retry_after, limit in refusals:
+        assert reason in ("QUEUE_FULL", "TOO_MANY_CALLS") and limit in (4, 8), (reason, limit)
+        assert retry_after is not None and 0 < retry_after <= 60, retry_after
 
 
 def _occupy(secure: BriefingClient, chars: int = 25_000) -> threading.Thread:

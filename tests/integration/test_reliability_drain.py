@@ -9,7 +9,7 @@ import time
 import urllib.request
 
 import pytest
-from briefing_client import BriefingClient, BriefingClientError, Unavailable
+from briefing_client import Article, BriefingClient, BriefingClientError, Unavailable
 from briefing_client.local_server import server_process
 
 ARTICLE = (
@@ -29,7 +29,7 @@ def _in_flight(metrics_port: int) -> float:
 def test_sigterm_drains_eight_calls_in_flight_and_exits_zero() -> None:
     with server_process(
         # Cache off: the 8 calls repeat one article and must all still be running when SIGTERM lands.
-        ["--host", "127.0.0.1", "--max-batch", "1", "--grace-seconds", "120", "--cache-entries", "0"],
+        ["--host", "127.0.0.1", "--max-batch", "1", "--grace-seconds", "120", "--cache-entries", "off"],
         metrics=True,
     ) as server:
         assert server.metrics_port is not None
@@ -40,7 +40,9 @@ def test_sigterm_drains_eight_calls_in_flight_and_exits_zero() -> None:
             def call(i: int) -> None:
                 try:
                     results[i] = (
-                        "OK" if client.summarize(ARTICLE, id=f"d{i}").article_id == f"d{i}" else "BAD"
+                        "OK"
+                        if client.summarize(Article(ARTICLE, id=f"d{i}")).article_id == f"d{i}"
+                        else "BAD"
                     )
                 except BriefingClientError as exc:
                     results[i] = exc.code.name
@@ -56,8 +58,9 @@ def test_sigterm_drains_eight_calls_in_flight_and_exits_zero() -> None:
             time.sleep(0.05)
             with BriefingClient(server.target, timeout=10) as late:
                 assert late.health() == "NOT_SERVING"
-                with pytest.raises(Unavailable, match="draining"):
+                with pytest.raises(Unavailable, match="draining") as refused:
                     late.summarize("A new call arrives during the drain.")
+                assert refused.value.reason == "DRAINING" and refused.value.retry_after == 1.0
             signalled = time.monotonic()
             for t in threads:
                 t.join(timeout=150)

@@ -6,9 +6,9 @@ import grpc
 import pytest
 from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
-from briefing_client import BriefingClient, InvalidArgument
-from briefing_client.client import make_article, make_request
+from briefing_client import Article, BriefingClient, InvalidArgument, from_status
 from briefing_client.errors import code_from_number
+from briefing_client.messages import make_article, make_request
 
 CHROME_WORDS = ("Home", "Top Stories", "image", "Sunday")
 
@@ -20,7 +20,7 @@ def _entity(response: pb.SummarizeResponse, name: str) -> pb.Entity:
 
 
 def test_sample_page_headline_is_clean_and_about_the_deal(client: BriefingClient, sample_page: str) -> None:
-    response = client.summarize(sample_page, id="sample")
+    response = client.summarize(Article(sample_page, id="sample"))
     words = response.headline.split()
     assert 3 <= len(words) <= 14
     assert not any(chrome in response.headline for chrome in CHROME_WORDS)
@@ -99,8 +99,21 @@ def test_bad_input_is_invalid_argument(
 
 def test_a_large_article_is_refused_by_our_check_not_the_transport(client: BriefingClient) -> None:
     # 5 MB is over gRPC's default 4 MiB receive limit: the message must still name both sizes.
-    with pytest.raises(InvalidArgument, match=r"article is 5,000,000 chars; max 200,000"):
+    with pytest.raises(InvalidArgument, match=r"article is 5,000,000 chars; max 200,000") as info:
         client.summarize("y" * 5_000_000)
+    # ...and the google.rpc details say it to a program: which field, which limit, what was received.
+    error = info.value
+    assert (error.reason, error.domain) == ("ARTICLE_TOO_LARGE", "briefing.v1")
+    assert (error.limit, error.received) == (200_000, 5_000_000)
+    assert error.field == "article.text" and error.field_violations[0].description == error.message
+    assert error.retry_after is None
+
+
+def test_an_option_out_of_range_names_its_field(client: BriefingClient) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        client.summarize("A fine article text.", max_key_points=21)
+    assert info.value.reason == "OPTION_INVALID" and info.value.field == "options.max_key_points"
+    assert info.value.metadata == {"received": "21", "min": "1", "max": "20"}
 
 
 def test_server_survives_odd_text(client: BriefingClient) -> None:
@@ -129,7 +142,7 @@ def test_html_article_offsets_index_the_extracted_text(client: BriefingClient) -
         "a change that takes effect in January.</p><p>Council member Rosa Linde said the vote was overdue. "
         "Linde has campaigned for longer hours since 2024.</p></article><footer>Contact us</footer></body></html>"
     )
-    response = client.summarize(html, html=True)
+    response = client.summarize(Article(html, html=True))
     assert response.source_text and "Contact us" not in response.source_text
     for kp in response.key_points:
         assert response.source_text[kp.start : kp.end] == kp.text
@@ -153,6 +166,12 @@ def test_stream_one_bad_article_fails_alone(client: BriefingClient, sample_page:
         assert code_from_number(responses[bad].status.code) is grpc.StatusCode.INVALID_ARGUMENT
         assert not responses[bad].headline
     assert "max_key_points is 99" in responses["bad-options"].status.message
+    # Each failed item's status carries the details a unary call's error would.
+    assert from_status(responses["good-1"].status) is None
+    empty, options = from_status(responses["empty"].status), from_status(responses["bad-options"].status)
+    assert isinstance(empty, InvalidArgument) and isinstance(options, InvalidArgument)
+    assert (empty.reason, empty.field, empty.received) == ("ARTICLE_EMPTY", "article.text", 0)
+    assert (options.reason, options.field) == ("OPTION_INVALID", "options.max_key_points")
 
 
 def test_stream_answers_a_client_that_waits_for_each_answer(server_target: str) -> None:
