@@ -1,4 +1,5 @@
-"""Reading article files for the CLI and `make briefing`: .txt, .md, .html/.htm and .jsonl.
+"""Reading article files for the CLI and `make briefing`: .txt, .md, .html/.htm and .jsonl, and `-` for
+standard input (read as one plain-text article unless told it is another format).
 
 HTML pages are reduced to their main text here, with trafilatura (title and publication date kept), so the
 briefing's offsets index the text this client sent. A file, or a .jsonl line, that cannot be read is
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +18,11 @@ from pathlib import Path
 
 from briefing.v1 import briefing_pb2 as pb
 
-from briefing_client.client import make_article
+from briefing_client.messages import make_article
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+STDIN = "-"
+STDIN_FORMATS = ("txt", "md", "html", "jsonl")
 # A publication date stated near the top of a text file: "Published: 2026-05-06", "May 6, 2026", …
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:published|posted|updated|date)\s*:?\s*(?:on\s+)?)?"
@@ -67,36 +71,34 @@ def _markdown_title(text: str) -> str:
     return first.lstrip("#").strip() if first.startswith("#") else ""
 
 
-def _read_jsonl(path: Path) -> tuple[list[pb.Article], list[Skipped]]:
+def _jsonl_articles(lines: Iterable[str], name: str, stem: str) -> tuple[list[pb.Article], list[Skipped]]:
     articles: list[pb.Article] = []
     skipped: list[Skipped] = []
-    with path.open(encoding="utf-8") as lines:
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise ValueError(f"line is a JSON {type(row).__name__}; expected an object")
-                articles.append(
-                    make_article(
-                        str(row.get("text", "")),
-                        id=str(row.get("id") or f"{path.stem}-{n}"),
-                        title=str(row.get("title", "")),
-                        url=str(row.get("url", "")),
-                        source=str(row.get("source", "")),
-                        published_at=parse_time(row.get("published_at")),
-                    )
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError(f"line is a JSON {type(row).__name__}; expected an object")
+            articles.append(
+                make_article(
+                    str(row.get("text", "")),
+                    id=str(row.get("id") or f"{stem}-{n}"),
+                    title=str(row.get("title", "")),
+                    url=str(row.get("url", "")),
+                    source=str(row.get("source", "")),
+                    published_at=parse_time(row.get("published_at")),
                 )
-            except ValueError as exc:
-                skipped.append(Skipped(f"{path}:{n}", f"{exc.__class__.__name__}: {exc}"))
+            )
+        except ValueError as exc:
+            skipped.append(Skipped(f"{name}:{n}", f"{exc.__class__.__name__}: {exc}"))
     return articles, skipped
 
 
-def _read_html(path: Path) -> pb.Article:
+def _html_article(html: str, stem: str, name: str) -> pb.Article:
     import trafilatura  # imported here: only HTML input pays for it
 
-    html = path.read_text(encoding="utf-8")
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not (text or "").strip():
         # Short pages fall under trafilatura's precision threshold; recall mode still drops navigation.
@@ -113,30 +115,36 @@ def _read_html(path: Path) -> pb.Article:
     # trafilatura separates paragraphs with one newline; blank lines keep them separate blocks.
     return make_article(
         (text or "").replace("\n", "\n\n"),
-        id=path.stem,
+        id=stem,
         title=(meta.title or "") if meta else "",
         url=(meta.url or "") if meta else "",
-        source=path.name,
+        source=name,
         published_at=published,
     )
 
 
-def read_file(path: Path) -> tuple[list[pb.Article], list[Skipped]]:
-    """The articles in one file; raises OSError/ValueError when the whole file is unreadable."""
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        return _read_jsonl(path)
-    if suffix in (".html", ".htm"):
-        return [_read_html(path)], []
-    text = path.read_text(encoding="utf-8")
+def parse_text(text: str, fmt: str, stem: str, name: str) -> tuple[list[pb.Article], list[Skipped]]:
+    """The articles in ``text`` of format ``fmt`` (a suffix without its dot); ValueError when there is none."""
+    if fmt == "jsonl":
+        return _jsonl_articles(text.splitlines(), name, stem)
+    if fmt in ("html", "htm"):
+        return [_html_article(text, stem, name)], []
     article = make_article(
         text,
-        id=path.stem,
-        title=_markdown_title(text) if suffix == ".md" else "",
-        source=path.name,
+        id=stem,
+        title=_markdown_title(text) if fmt == "md" else "",
+        source=name,
         published_at=stated_date(text),
     )
     return [article], []
+
+
+def read_file(path: Path, stdin_format: str = "txt") -> tuple[list[pb.Article], list[Skipped]]:
+    """The articles in one file (`-`: standard input, in ``stdin_format``); raises OSError/ValueError when
+    the whole file is unreadable."""
+    if str(path) == STDIN:
+        return parse_text(sys.stdin.read(), stdin_format, "stdin", "stdin")
+    return parse_text(path.read_text(encoding="utf-8"), path.suffix.lower().lstrip("."), path.stem, path.name)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -145,7 +153,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if str(raw) == STDIN:
+            out.append(path)
+        elif path.is_dir():
             out.extend(
                 sorted(
                     p
@@ -161,13 +171,19 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def read_articles(paths: Iterable[str | Path]) -> tuple[list[pb.Article], list[Skipped]]:
-    """Every readable article, ids made unique ("id~2" for a repeat); every unreadable file or line, why."""
+def read_articles(
+    paths: Iterable[str | Path], stdin_format: str = "txt"
+) -> tuple[list[pb.Article], list[Skipped]]:
+    """Every readable article, ids made unique ("id~2" for a repeat); every unreadable file or line, why. A
+    folder with no article file in it counts as unreadable."""
     articles: list[pb.Article] = []
     skipped: list[Skipped] = []
+    for raw in paths:
+        if str(raw) != STDIN and Path(raw).is_dir() and not expand_paths([raw]):
+            skipped.append(Skipped(str(raw), f"no article files ({', '.join(SUFFIXES)}) in this folder"))
     for path in expand_paths(paths):
         try:
-            found, bad = read_file(path)
+            found, bad = read_file(path, stdin_format)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             skipped.append(Skipped(str(path), f"{exc.__class__.__name__}: {exc}"))
             continue

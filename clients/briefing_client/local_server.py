@@ -1,9 +1,15 @@
-"""Start a local briefing-server for one job (used by `make briefing` when no TARGET is given), and for the
-tests and `make chaos`, which also need its process (to signal or kill it) and its metrics port."""
+"""Start a local briefing-server for one job (`briefing build` without --target, so `make briefing`), and for
+the tests and `make chaos`, which also need its process (to signal or kill it) and its metrics port.
+
+The server listens on loopback only (127.0.0.1, a free port): it is plaintext and without auth, and nothing
+but this machine's own processes has any business calling it. It needs the server distribution installed
+beside the client; `server_installed()` says whether it is.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import subprocess
@@ -13,6 +19,17 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+SERVER_MODULE = "briefing_service.edge.server"
+
+
+class ServerStartError(RuntimeError):
+    """The local server could not be started (not installed, exited early, or too slow to listen)."""
+
+
+def server_installed() -> bool:
+    return importlib.util.find_spec("briefing_service") is not None
 
 
 @dataclass
@@ -36,9 +53,9 @@ class ServerProcess:
 def _wait_for(path: Path, proc: subprocess.Popen[bytes], deadline: float, timeout: float) -> str:
     while not path.exists() or not path.read_text().strip():
         if proc.poll() is not None:
-            raise RuntimeError(f"briefing-server exited with code {proc.returncode} before listening")
+            raise ServerStartError(f"briefing-server exited with code {proc.returncode} before listening")
         if time.monotonic() > deadline:
-            raise TimeoutError(f"briefing-server did not listen within {timeout:.0f} s")
+            raise ServerStartError(f"briefing-server did not listen within {timeout:.0f} s")
         time.sleep(0.05)
     return path.read_text().strip()
 
@@ -53,14 +70,21 @@ def server_process(
     stderr: int | None = None,
 ) -> Iterator[ServerProcess]:
     """A fresh server on a free loopback port (and a free metrics port when ``metrics``); stopped on exit.
-    It is listening when this yields; wait for health SERVING before sending work."""
+    It is listening when this yields; wait for health SERVING before sending work. ``extra_args`` come last,
+    so they may override the host too (a test that needs another interface)."""
+    if not server_installed():
+        raise ServerStartError(
+            "the server is not installed here (pip install the server distribution, or pass --target)"
+        )
     with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
         port_file = Path(tmp) / "port"
         metrics_file = Path(tmp) / "metrics-port"
         args = [
             sys.executable,
             "-m",
-            "briefing_service.edge.server",
+            SERVER_MODULE,
+            "--host",
+            LOOPBACK,
             "--port",
             "0",
             "--port-file",
@@ -75,7 +99,7 @@ def server_process(
             deadline = time.monotonic() + startup_timeout
             port = _wait_for(port_file, proc, deadline, startup_timeout)
             metrics_port = int(_wait_for(metrics_file, proc, deadline, startup_timeout)) if metrics else None
-            server = ServerProcess(proc, f"127.0.0.1:{port}", metrics_port)
+            server = ServerProcess(proc, f"{LOOPBACK}:{port}", metrics_port)
             yield server
         finally:
             if server is not None:
