@@ -30,21 +30,21 @@ def tune_interpreter(switch_interval: float = SWITCH_INTERVAL_SECONDS) -> None:
     """Set the GIL switch interval and glibc's allocator settings for this process (idempotent). Call it
     first thing, before any thread starts: a thread keeps the malloc arena it got."""
     sys.setswitchinterval(switch_interval)
-    _tune_allocator()
+    tune_allocator()
 
 
 # glibc serves an allocation this large or larger with its own mmap, which free() unmaps at once. By default
 # the threshold starts at 128 KiB and moves up to the size of each such block freed (up to 32 MiB), so after a
 # few large requests, blocks of several MiB come from the heap instead and are left scattered in it when freed:
 # the server's RSS stepped up 17.5 MiB after rounds of refused 10 MB articles and stayed there. Fixed at
-# 16 MiB: +1 MiB after the same rounds (measured 2026-12-02, README "Reliability"). Smaller fixed values make
+# 16 MiB: +1 MiB after the same rounds (docs/reliability.md). Smaller fixed values make
 # the encoder's activations mmap'd and page-faulted on every batch (1 MiB cost about 10 % of throughput).
 _MMAP_THRESHOLD_BYTES = 16 * 2**20
 # Fixing the mmap threshold also stops glibc moving its trim threshold (it keeps it at twice the mmap one while
 # that moves), which then stays at 128 KiB: every free() that leaves more than that unused at the top of the
 # heap gives it back to the OS, and the next batch's activations fault it in again, page by page. That was
 # 570-740k page faults per pass of the int8 encoder over 1,040 sentences and about 15 % of the in-process
-# pipeline's throughput on the Ice Lake host (none measurable on an AVX2 one; README "Performance"); at twice
+# pipeline's throughput on an Ice Lake host (none measurable on an AVX2 one; docs/performance.md); at twice
 # the mmap threshold, as glibc itself would set it, the encoder's temporaries stay in the heap between batches.
 _TRIM_THRESHOLD_BYTES = 2 * _MMAP_THRESHOLD_BYTES
 # One malloc arena for every thread. With one arena per thread, the inference thread's freed activations (up to
@@ -59,9 +59,9 @@ _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 
 
-def _tune_allocator() -> bool:
+def tune_allocator() -> bool:
     """True where glibc took every setting."""
-    libc = _glibc()
+    libc = glibc()
     if libc is None:
         return False
     settings = (
@@ -72,12 +72,12 @@ def _tune_allocator() -> bool:
     return all([libc.mallopt(param, value) == 1 for param, value in settings])
 
 
-def set_torch_threads(threads: int = 0) -> None:
-    """torch's intra-op threads (0: one per core), once, before the first inference: two inference calls on
-    two cores only fight, so one worker owns all."""
+def set_torch_threads(threads: int | None = None) -> None:
+    """torch's intra-op threads (None: one per core), once, before the first inference: two inference calls
+    on two cores only fight, so one worker owns all."""
     import torch
 
-    torch.set_num_threads(threads or os.cpu_count() or 1)
+    torch.set_num_threads(threads if threads is not None else os.cpu_count() or 1)
 
 
 _libc: Any = None
@@ -105,14 +105,14 @@ def release_free_memory() -> float | None:
     (the collection is still done)."""
     started = time.perf_counter()
     gc.collect()
-    libc = _glibc()
+    libc = glibc()
     if libc is None:
         return None
     libc.malloc_trim(0)
     return time.perf_counter() - started
 
 
-def _glibc() -> Any:
+def glibc() -> Any:
     """glibc, for malloc_trim and mallopt; None elsewhere (musl, macOS)."""
     global _libc
     if _libc is None:

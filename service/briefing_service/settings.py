@@ -1,18 +1,25 @@
 """Server settings: one frozen object, built once at startup from command-line flags and the environment.
 
 Nothing here is read at import time; `Settings.from_args` is called by the server's main().
-Environment variables use the BRIEFING_ prefix and are overridden by flags.
+Environment variables use the BRIEFING_ prefix and are overridden by flags. A setting that can be switched off
+or left to the server is None then, spelled "off" or "auto" on the command line and in the environment.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-DEFAULT_MAX_ARTICLE_CHARS = 200_000
+from briefing_service.limits import (
+    BRIEFING_MAX_ARTICLES,
+    BRIEFING_MAX_CHARS,
+    MAX_ARTICLE_CHARS,
+    MAX_STREAM_ARTICLES,
+)
+
 # Well above the article limit so an oversized article reaches our own check and gets a clear message,
 # instead of the transport's generic RESOURCE_EXHAUSTED at 4 MiB.
 DEFAULT_MAX_RECEIVE_BYTES = 64 * 1024 * 1024
@@ -45,8 +52,28 @@ class Schedule:
 # while the next batches are parsed. 3 lets 8 callers fill 3 batches in flight (with 4 they filled 2): through
 # gRPC at c=8 on the AVX2 host, batches of 3 beat 4 by 7 % (medians of 4 and 7 rounds in turns). On the Ice
 # Lake host, through gRPC at c=8, 2, 3 (4 in flight) and 4 were alike; in-process 4 beat 2 and 8 there
-# (README "Performance").
+# (docs/performance.md).
 PIPELINED_BATCH_ARTICLES = 3
+
+
+def optional_int(none_word: str) -> Callable[[str | int | None], int | None]:
+    """A flag parser: an integer, or ``none_word`` ("off", "auto") or an empty string for None."""
+
+    def parse(value: str | int | None) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        if value.strip().lower() in ("", none_word):
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not an integer or {none_word!r}") from None
+
+    return parse
+
+
+def _none_word(name: str) -> dict[str, str]:
+    return {"none": name}
 
 
 def parse_bool(value: str | bool) -> bool:
@@ -63,35 +90,37 @@ class Settings:
     host: str = "[::]"  # all interfaces, IPv4 and IPv6 (grpc falls back to IPv4-only where needed)
     port: int = 50051
     port_file: str = ""  # where to write the bound port (useful with --port 0)
-    max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
+    max_article_chars: int = MAX_ARTICLE_CHARS
     max_receive_message_bytes: int = DEFAULT_MAX_RECEIVE_BYTES
-    max_stream_articles: int = 10_000
+    max_stream_articles: int = MAX_STREAM_ARTICLES
     stream_window: int = 8  # stream requests read ahead of the slowest unfinished article
     # Overload: past these a call is refused at once with RESOURCE_EXHAUSTED naming the limit.
     max_concurrent_calls: int = 128  # BriefingService calls in flight (a stream counts once)
     max_queue: int = 256  # articles waiting for the inference worker
-    max_batch: int = 16  # articles per inference batch (at most 4 while batches overlap: Schedule)
+    max_batch: int = 16  # articles per inference batch (at most 3 while batches overlap: Schedule)
     batch_wait_ms: float = 5.0  # how long a short batch waits for company
     # spaCy in a child process (auto: where there are at least 2 cores), so it parses the next batch on one
-    # core while the encoder runs on the others, instead of taking turns with it under one GIL (README
-    # "Performance").
+    # core while the encoder runs on the others, instead of taking turns with it under one GIL
+    # (docs/performance.md).
     spacy_process: str = "auto"
     # Chunks a batch is cut into so spaCy (one chunk) and the encoder (the previous one) overlap inside the
-    # batch; 0 = 1 (the server overlaps whole batches instead, Schedule.batches_in_flight).
-    overlap_chunks: int = 0
+    # batch; 1: no overlap (the server overlaps whole batches instead, Schedule.batches_in_flight).
+    overlap_chunks: int = 1
     summarizer_model: str = ""  # empty: the embedded extractive engine; else a seq2seq path or hub id
     # MiniLM's arithmetic: auto = bf16 where the CPU has native bf16 (AVX512-BF16/AMX; 1.9x the fp32 speed
     # there, key points unchanged), else int8 where it has AVX2 or AVX-512 (calibrated static ranges,
     # batch-invariant; 1.4-1.55x fp32, key points -0.08 ROUGE-1 with VNNI, -0.01 on AVX2), else fp32
-    # (README "Performance").
+    # (docs/performance.md).
     encoder_precision: str = "auto"
-    cache_entries: int = 1024  # identical article + options answered from memory; 0 turns the cache off
+    # Identical article + options answered from memory (LRU entries); None ("off"): no cache.
+    cache_entries: int | None = field(default=1024, metadata=_none_word("off"))
     # BuildBriefing: one call carries at most this much (the CLI's `briefing build` streams instead).
-    briefing_max_articles: int = 500
-    briefing_max_chars: int = 20_000_000
-    torch_threads: int = 0  # 0: all cores
-    # Encoder calls run at once (0 = auto: 2 when torch has one thread beside the spaCy process, else 1).
-    encoder_streams: int = 0
+    briefing_max_articles: int = BRIEFING_MAX_ARTICLES
+    briefing_max_chars: int = BRIEFING_MAX_CHARS
+    # torch's threads; None ("auto"): every core, or every core but the spaCy process's (Settings.schedule).
+    torch_threads: int | None = field(default=None, metadata=_none_word("auto"))
+    # Encoder calls run at once; None ("auto"): 2 when torch has one thread beside the spaCy process, else 1.
+    encoder_streams: int | None = field(default=None, metadata=_none_word("auto"))
     grace_seconds: float = 30.0
     # Security. TLS when cert and key are set; mTLS (client certificates required) when a client CA is set.
     tls_cert: str = ""
@@ -103,8 +132,9 @@ class Settings:
     auth_tokens_file: str = ""
     auth_tokens: str = field(default="", repr=False)
     auth_health_open: bool = True  # health checks need no token (load balancers probe without one)
-    # Prometheus metrics over HTTP: -1 off; 0 any free port (logged, and written to metrics_port_file).
-    metrics_port: int = -1
+    # Prometheus metrics over HTTP on this port (0: any free port, logged and written to metrics_port_file);
+    # None ("off"): no metrics endpoint.
+    metrics_port: int | None = field(default=None, metadata=_none_word("off"))
     metrics_port_file: str = ""
     log_level: str = "INFO"
 
@@ -115,9 +145,14 @@ class Settings:
         for f in fields(cls):
             default: Any = f.default
             env_value = env.get(f"BRIEFING_{f.name.upper()}")
-            kind: Any = parse_bool if isinstance(default, bool) else type(default)
+            none_word = f.metadata.get("none")
+            kind: Any
+            if none_word:
+                kind = optional_int(none_word)
+            else:
+                kind = parse_bool if isinstance(default, bool) else type(default)
             value = kind(env_value) if env_value is not None else default
-            shown = "(secret)" if f.name == "auth_tokens" else repr(default)
+            shown = "(secret)" if f.name == "auth_tokens" else none_word if default is None else repr(default)
             parser.add_argument(
                 f"--{f.name.replace('_', '-')}",
                 type=kind,
@@ -132,8 +167,8 @@ class Settings:
     def validate(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port is {self.port}; allowed 0..65535")
-        if not -1 <= self.metrics_port <= 65535:
-            raise ValueError(f"metrics_port is {self.metrics_port}; allowed -1 (off) or 0..65535")
+        if self.metrics_port is not None and not 0 <= self.metrics_port <= 65535:
+            raise ValueError(f"metrics_port is {self.metrics_port}; allowed 0..65535, or off")
         if self.max_article_chars < 1:
             raise ValueError(f"max_article_chars is {self.max_article_chars}; must be >= 1")
         # Four bytes per code point is the UTF-8 worst case; the transport must let our check run first.
@@ -150,18 +185,21 @@ class Settings:
             "stream_window",
             "briefing_max_articles",
             "briefing_max_chars",
+            "overlap_chunks",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} is {getattr(self, name)}; must be >= 1")
-        for name in ("overlap_chunks", "torch_threads", "encoder_streams"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} is {getattr(self, name)}; must be >= 0 (0: automatic)")
+        for name in ("torch_threads", "encoder_streams", "cache_entries"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                none_word = next(f.metadata["none"] for f in fields(self) if f.name == name)
+                raise ValueError(f"{name} is {value}; must be >= 1, or {none_word}")
         if self.spacy_process not in SPACY_PROCESS_CHOICES:
             raise ValueError(
                 f"spacy_process is {self.spacy_process!r}; allowed {', '.join(SPACY_PROCESS_CHOICES)}"
             )
-        if self.grace_seconds < 0 or self.batch_wait_ms < 0 or self.cache_entries < 0:
-            raise ValueError("grace_seconds, batch_wait_ms and cache_entries must be >= 0")
+        if self.grace_seconds < 0 or self.batch_wait_ms < 0:
+            raise ValueError("grace_seconds and batch_wait_ms must be >= 0")
         if self.encoder_precision not in ENCODER_PRECISIONS:
             raise ValueError(
                 f"encoder_precision is {self.encoder_precision!r}; allowed {', '.join(ENCODER_PRECISIONS)}"
@@ -176,18 +214,17 @@ class Settings:
         return bool(self.tls_cert)
 
     def schedule(self) -> Schedule:
-        """Where spaCy and torch run, and how batches flow. Measured on this 2-core AVX-512/AMX host,
-        2026-12-03, in-process, three timed passes each in turns (README "Performance"): spaCy in its child
-        process, torch on the other core, batches (of 4 then; 3 since, see PIPELINED_BATCH_ARTICLES) with the
-        next batch begun while this one completes, 4.61 art/s, against 3.15 with spaCy on the inference thread
-        (torch on both cores) and 3.23 with the child parsing a batch of 16 in 4 chunks; with torch on both
-        cores beside the child, 2.76. The fp32 encoder (the slower stage) agrees: 2.55 with torch on one
-        core, 2.19 on two. A seq2seq model keeps torch on every core (``generate`` is its cost) and its
-        batches whole (one ``generate`` per batch)."""
+        """Where spaCy and torch run, and how batches flow. On 2 cores, in-process, three timed passes each in
+        turns (docs/performance.md): spaCy in its child process, torch on the other core, with the next batch
+        begun while this one completes, 4.61 art/s, against 3.15 with spaCy on the inference thread (torch on
+        both cores) and 3.23 with the child parsing a batch of 16 in 4 chunks; with torch on both cores beside
+        the child, 2.76. The fp32 encoder (the slower stage) agrees: 2.55 with torch on one core, 2.19 on
+        two. A seq2seq model keeps torch on every core (``generate`` is its cost) and its batches whole (one
+        ``generate`` per batch)."""
         cores = _cores()
         process = cores >= 2 if self.spacy_process == "auto" else self.spacy_process == "on"
         extractive = not self.summarizer_model
-        if self.torch_threads:
+        if self.torch_threads is not None:
             threads = self.torch_threads
         elif process and extractive:
             threads = max(1, cores - 1)  # the child gets a core of its own
@@ -196,12 +233,15 @@ class Settings:
         in_flight = 3 if process and extractive else 1
         # The child leaves its core idle part of the time (it parses faster than one torch thread encodes); a
         # second single-threaded encoder stream fills it. Unlike a second OpenMP thread it never waits at a
-        # barrier for a thread the child has pre-empted: in-process on the AVX2 host, 2 streams gave +19 %
+        # barrier for a thread the child has pre-empted: in-process on an AVX2 host, 2 streams gave +19 %
         # (median of 6 passes in turns, 5 of 6 faster), where torch on 2 threads lost 18-27 %.
-        streams = self.encoder_streams or (2 if process and extractive and threads == 1 and cores >= 2 else 1)
+        if self.encoder_streams is not None:
+            streams = self.encoder_streams
+        else:
+            streams = 2 if process and extractive and threads == 1 and cores >= 2 else 1
         return Schedule(
             spacy_process=process,
-            chunks_per_batch=self.overlap_chunks or 1,
+            chunks_per_batch=self.overlap_chunks,
             torch_threads=threads,
             batches_in_flight=in_flight,
             batch_articles=min(self.max_batch, PIPELINED_BATCH_ARTICLES) if in_flight > 1 else self.max_batch,

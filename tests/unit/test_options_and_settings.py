@@ -36,8 +36,8 @@ def test_settings_are_frozen_and_validated() -> None:
         settings.port = 1  # type: ignore[misc]
     with pytest.raises(ValueError, match="max_receive_message_bytes"):
         Settings.from_args(["--max-article-chars", "100000000"], {})
-    with pytest.raises(ValueError, match=r"^overlap_chunks is -1; must be >= 0 \(0: automatic\)$"):
-        Settings.from_args(["--overlap-chunks", "-1"], {})
+    with pytest.raises(ValueError, match=r"^overlap_chunks is 0; must be >= 1$"):
+        Settings.from_args(["--overlap-chunks", "0"], {})
     assert Settings.from_args(["--overlap-chunks", "3"], {}).schedule().chunks_per_batch == 3
     with pytest.raises(ValueError, match=r"^spacy_process is 'maybe'; allowed auto, on, off$"):
         Settings.from_args(["--spacy-process", "maybe"], {})
@@ -51,8 +51,8 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     auto = Settings.from_args([], {})
     assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=3, encoder_streams=2)
     assert Settings.from_args(["--encoder-streams", "1"], {}).schedule().encoder_streams == 1
-    with pytest.raises(ValueError, match=r"^encoder_streams is -1; must be >= 0 \(0: automatic\)$"):
-        Settings.from_args(["--encoder-streams", "-1"], {})
+    with pytest.raises(ValueError, match=r"^encoder_streams is 0; must be >= 1, or auto$"):
+        Settings.from_args(["--encoder-streams", "0"], {})
     small = Settings.from_args(["--max-batch", "2"], {})
     assert small.schedule().batch_articles == 2
     # A seq2seq model: torch on every core, one whole batch at a time (one generate per batch).
@@ -66,3 +66,25 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     assert explicit.schedule() == Schedule(True, 3, 2, batches_in_flight=3, batch_articles=3)
     monkeypatch.setattr(settings_module, "_cores", lambda: 1)
     assert Settings.from_args([], {}).schedule() == Schedule(False, 1, 1)
+
+
+def test_off_and_auto_are_none_not_numbers() -> None:
+    """A setting that can be off or left to the server is None, spelled "off"/"auto" (or empty) on the command
+    line and in the environment; no number stands for it."""
+    default = Settings.from_args([], {})
+    assert (default.metrics_port, default.torch_threads, default.encoder_streams) == (None, None, None)
+    assert default.cache_entries == 1024 and default.overlap_chunks == 1
+    assert Settings.from_args(["--cache-entries", "off"], {}).cache_entries is None
+    assert Settings.from_args([], {"BRIEFING_CACHE_ENTRIES": "OFF"}).cache_entries is None
+    assert Settings.from_args(["--metrics-port", "0"], {}).metrics_port == 0
+    assert (
+        Settings.from_args(["--metrics-port", "off"], {"BRIEFING_METRICS_PORT": "9100"}).metrics_port is None
+    )
+    assert Settings.from_args([], {"BRIEFING_METRICS_PORT": ""}).metrics_port is None
+    assert Settings.from_args(["--torch-threads", "auto", "--encoder-streams", "2"], {}).encoder_streams == 2
+    with pytest.raises(ValueError, match=r"^metrics_port is -1; allowed 0..65535, or off$"):
+        Settings.from_args(["--metrics-port", "-1"], {})
+    with pytest.raises(ValueError, match=r"^cache_entries is 0; must be >= 1, or off$"):
+        Settings.from_args(["--cache-entries", "0"], {})
+    with pytest.raises(SystemExit):  # argparse: not an integer and not the word
+        Settings.from_args(["--torch-threads", "off"], {})

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from briefing_service.edge.metrics import LAG_PROBE_SECONDS, Metrics
-from briefing_service.runtime import SWITCH_INTERVAL_SECONDS, _glibc, _tune_allocator, tune_interpreter
+from briefing_service.runtime import SWITCH_INTERVAL_SECONDS, glibc, tune_allocator, tune_interpreter
 
 
 def test_tune_interpreter_sets_the_switch_interval() -> None:
@@ -22,16 +22,16 @@ def test_tune_interpreter_sets_the_switch_interval() -> None:
 
 def test_the_allocator_takes_its_thresholds_and_one_arena() -> None:
     """glibc answers 1 when it takes a setting; elsewhere (no glibc) there is nothing to tune."""
-    if _glibc() is None:
+    if glibc() is None:
         pytest.skip("not glibc")
-    assert _tune_allocator() is True
+    assert tune_allocator() is True
 
 
 def test_a_freed_activation_sized_block_is_reused_without_page_faults() -> None:
     """The encoder frees and reallocates MiB-sized activations on every layer of every batch; with the trim
     threshold left at glibc's 128 KiB each one was handed back to the OS and faulted in again (about 15 % of
-    the encoder's time, README "Performance")."""
-    if _glibc() is None:
+    the encoder's time, docs/performance.md)."""
+    if glibc() is None:
         pytest.skip("not glibc")
     import resource
 

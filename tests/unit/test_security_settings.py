@@ -12,7 +12,7 @@ import pytest
 from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
 from briefing_client import BriefingClient, Unavailable
-from briefing_client.client import make_article
+from briefing_client.messages import make_article
 from briefing_service.edge.auth import AuthInterceptor, token_from_metadata
 from briefing_service.edge.error_table import status_for
 from briefing_service.settings import Settings
@@ -28,7 +28,7 @@ def test_limit_defaults_are_set_and_validated() -> None:
         10_000,
         30.0,
     )
-    assert s.max_receive_message_bytes == 64 * 1024 * 1024 and s.metrics_port == -1
+    assert s.max_receive_message_bytes == 64 * 1024 * 1024 and s.metrics_port is None
     with pytest.raises(ValueError, match="max_queue is 0; must be >= 1"):
         Settings.from_args(["--max-queue", "0"], {})
 
