@@ -45,7 +45,7 @@ def default_encoder_path() -> str:
 def resolve_precision(precision: str) -> str:
     """``auto``: bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX); else int8 where fbgemm has
     its vectorised x86 kernels (AVX2 or AVX-512): with VNNI 1.4-1.5x fp32, key points within 0.1 ROUGE-1; on
-    AVX2 alone, 7-bit activations, 1.55x fp32, key points within 0.01 (README "Performance"); else fp32.
+    AVX2 alone, 7-bit activations, 1.55x fp32, key points within 0.01 (docs/performance.md); else fp32.
     Emulated bf16 would be slower than fp32."""
     if precision not in PRECISIONS:
         raise ValueError(f"encoder precision is {precision!r}; allowed {', '.join(PRECISIONS)}")
@@ -87,7 +87,7 @@ class MiniLMEncoder:
         self.batch_size = batch_size
         # Model calls run at once: each call's rows are one length group, so a sentence's numbers do not depend
         # on which stream ran it. With torch on one thread beside the spaCy process, a second stream takes the
-        # time the child leaves its core idle, with no OpenMP barrier between the two (README "Performance").
+        # time the child leaves its core idle, with no OpenMP barrier between the two (docs/performance.md).
         # bf16 keeps one: autocast caches its bf16 weight copies per thread and drops them whenever a thread
         # leaves its outermost autocast context, so every pooled call would convert the weights again.
         self.streams = 1 if self.precision == "bf16" else streams

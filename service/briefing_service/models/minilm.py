@@ -1,8 +1,8 @@
 """MiniLM-L6 (a 6-layer BERT) as a plain torch module, loaded straight from the wheel's safetensors.
 
 Why not ``transformers.AutoModel``: importing transformers' BERT modelling code pulls in torch._dynamo,
-torch.distributed.tensor and scipy, about 2.5 s of the server's ~10 s cold start on the 2-core host (py-spy,
-README "Performance"), for a forward pass that is 40 lines of standard BERT. The tokenizer is the checkpoint's
+torch.distributed.tensor and scipy, about 2.5 s of the server's ~10 s cold start on a 2-core host (py-spy,
+docs/performance.md), for a forward pass that is 40 lines of standard BERT. The tokenizer is the checkpoint's
 own ``tokenizer.json`` through the ``tokenizers`` library, which transformers' fast tokenizer wraps. The
 submodule names are transformers' (``encoder.layer.0.attention.self.query``...), so the checkpoint loads with a
 strict state dict and the int8 calibration keys match; a test checks the outputs against transformers'
