@@ -144,14 +144,19 @@ class AsyncBriefingClient:
         unanswered: dict[str, pb.SummarizeRequest] = {}  # sent, not yet answered; in sending order
         state = {"generation": 0, "resumable": True}
 
+        taken: list[StreamItem] = []  # taken from the source by a stream given up on meanwhile
+
         async def feed(
             generation: int, replay: list[pb.SummarizeRequest]
         ) -> AsyncIterator[pb.SummarizeRequest]:
             for request in replay:
                 yield request
             while state["generation"] == generation:  # a stream given up on stops taking articles
-                item = await anext(source, None)
+                item = taken.pop(0) if taken else await anext(source, None)
                 if item is None:
+                    return
+                if state["generation"] != generation:
+                    taken.append(item)  # the next stream sends it
                     return
                 request = stream_request(item, options)
                 key = request.article.id

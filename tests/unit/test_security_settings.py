@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import string
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent import futures
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import grpc
 import pytest
 from briefing.v1 import briefing_pb2 as pb
 from briefing.v1 import briefing_pb2_grpc as pb_grpc
-from briefing_client import BriefingClient, Unavailable
+from briefing_client import AsyncBriefingClient, BriefingClient, Unavailable
 from briefing_client.messages import make_article
 from briefing_service.edge.auth import AuthInterceptor, token_from_metadata
 from briefing_service.edge.error_table import status_for
@@ -148,5 +149,28 @@ def test_summarize_many_reopens_the_stream_and_answers_each_article_once() -> No
             servicer.streams = 0
             with pytest.raises(Unavailable):  # ids not unique: cannot tell what was answered, so no reopen
                 list(client.summarize_many([make_article("x", id="same")] * 6, timeout=10))
+    finally:
+        server.stop(0)
+
+
+def test_the_async_summarize_many_reopens_the_stream_too() -> None:
+    servicer = _DiesOnce()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    pb_grpc.add_BriefingServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+
+    async def articles() -> AsyncIterator[pb.Article]:
+        for i in range(20):
+            yield make_article(f"text {i}", id=f"a{i}")
+
+    async def scenario() -> list[str]:
+        async with AsyncBriefingClient(f"127.0.0.1:{port}", timeout=10) as client:
+            return [r.article_id async for r in client.summarize_many(articles(), timeout=10)]
+
+    try:
+        ids = asyncio.run(scenario())
+        assert sorted(ids) == sorted(f"a{i}" for i in range(20))  # every article once, none twice
+        assert servicer.streams == 2
     finally:
         server.stop(0)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import grpc
 from google.protobuf import duration_pb2
-from google.rpc import code_pb2, error_details_pb2, status_pb2
+from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from briefing_service import errors
@@ -130,5 +130,3 @@ def grpc_status(exc: BaseException) -> grpc.Status:
     """What `context.abort_with_status` takes: code, message and the details in trailing metadata."""
     return rpc_status.to_status(status_proto(exc))
 
-
-OK_STATUS = status_pb2.Status(code=code_pb2.OK)
