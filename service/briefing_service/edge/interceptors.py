@@ -99,7 +99,7 @@ class _Call:
 
 
 class EdgeInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, *, max_concurrent_calls: int = 1_000_000, metrics: Metrics | None = None) -> None:
+    def __init__(self, *, max_concurrent_calls: int, metrics: Metrics | None = None) -> None:
         self.max_concurrent_calls = max_concurrent_calls
         self.metrics = metrics
         self.in_flight = 0
