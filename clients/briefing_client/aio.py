@@ -28,7 +28,7 @@ from briefing_client.channel import (
     channel_config,
 )
 from briefing_client.client import StreamItem
-from briefing_client.errors import Unavailable, from_rpc_error
+from briefing_client.errors import from_rpc_error, stream_broke
 from briefing_client.messages import (
     ArticleInput,
     SummarizeOptions,
@@ -178,7 +178,7 @@ class AsyncBriefingClient:
                 return
             except grpc.RpcError as exc:
                 error = from_rpc_error(exc)
-                if not isinstance(error, Unavailable) or attempt == reopen_attempts or not state["resumable"]:
+                if not stream_broke(error) or attempt == reopen_attempts or not state["resumable"]:
                     raise error from exc
                 state["generation"] += 1
                 replay = list(unanswered.values())

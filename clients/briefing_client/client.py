@@ -28,7 +28,7 @@ from briefing_client.channel import (
     call_timeout,
     channel_config,
 )
-from briefing_client.errors import Unavailable, from_rpc_error
+from briefing_client.errors import from_rpc_error, stream_broke
 from briefing_client.messages import (
     ArticleInput,
     SummarizeOptions,
@@ -136,8 +136,8 @@ class BriefingClient:
         """Stream articles; yields one response per article as each finishes. A failed article is a response
         with a non-OK ``status`` (errors.from_status turns it into the typed error); the stream goes on.
 
-        The options apply to every item that is not a ready SummarizeRequest. If the stream fails with
-        UNAVAILABLE (the replica died or is draining) it is reopened, up to ``reopen_attempts`` times, with
+        The options apply to every item that is not a ready SummarizeRequest. If the stream breaks
+        (UNAVAILABLE: the replica died or is draining; see errors.stream_broke) it is reopened, up to ``reopen_attempts`` times, with
         only the articles sent but not yet answered, then the rest: each article is answered once. That needs
         unique, non-empty article ids; without them the error is raised."""
         options = SummarizeOptions(max_key_points, entity_types, include_entities)
@@ -174,7 +174,7 @@ class BriefingClient:
                 return
             except grpc.RpcError as exc:
                 error = from_rpc_error(exc)
-                if not isinstance(error, Unavailable) or attempt == reopen_attempts or not state["resumable"]:
+                if not stream_broke(error) or attempt == reopen_attempts or not state["resumable"]:
                     raise error from exc
                 with lock:
                     state["generation"] += 1

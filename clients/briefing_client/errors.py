@@ -192,3 +192,13 @@ def from_rpc_error(exc: grpc.RpcError) -> BriefingClientError:
                     error.args = (error.message,)
                     return error
     return from_code(code, message)
+
+
+def stream_broke(error: BriefingClientError) -> bool:
+    """Whether a stream that ended with ``error`` may be reopened with the articles not yet answered:
+    UNAVAILABLE (a replica went away or is draining), or an INTERNAL the transport made up rather than the
+    server sent (no details): grpc.aio reports a request written while the server was closing the stream as
+    "Internal error from Core" instead of the server's own status."""
+    if isinstance(error, Unavailable):
+        return True
+    return isinstance(error, InternalError) and not error.from_server

@@ -174,3 +174,18 @@ def test_the_async_summarize_many_reopens_the_stream_too() -> None:
         assert servicer.streams == 2
     finally:
         server.stop(0)
+
+
+def test_a_stream_is_reopened_only_after_a_transport_break() -> None:
+    """UNAVAILABLE, or an INTERNAL the transport made up (grpc.aio reports a request written while the server
+    closed the stream that way), but never an error the server itself sent with its details."""
+    from briefing_client.errors import InternalError, InvalidArgument, from_status, stream_broke
+    from google.rpc import error_details_pb2, status_pb2
+
+    assert stream_broke(Unavailable("replica going away"))
+    assert stream_broke(InternalError("Internal error from Core"))
+    sent = status_pb2.Status(code=grpc.StatusCode.INTERNAL.value[0], message="internal error")
+    sent.details.add().Pack(error_details_pb2.ErrorInfo(reason="INTERNAL", domain="briefing.v1"))
+    server_internal = from_status(sent)
+    assert server_internal is not None and not stream_broke(server_internal)
+    assert not stream_broke(InvalidArgument("stream has more than 10,000 articles"))

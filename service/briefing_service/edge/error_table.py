@@ -129,4 +129,3 @@ def status_proto(exc: BaseException) -> status_pb2.Status:
 def grpc_status(exc: BaseException) -> grpc.Status:
     """What `context.abort_with_status` takes: code, message and the details in trailing metadata."""
     return rpc_status.to_status(status_proto(exc))
-
