@@ -83,10 +83,12 @@ lint: setup
 eval: setup
 	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
 
-# Retrain the NER span re-typer (service/briefing_service/entities/data/ner_retyper.npz) on CoNLL-2003 train,
-# choosing on valid and printing test; deterministic, about 8 minutes; skips where ../shared is absent.
+# Retrain the entity tagger (service/briefing_service/entities/data/ner_tagger.npz) on CoNLL-2003 train, choosing
+# the epoch on valid and printing test; deterministic (seeded, one thread); skips where ../shared is absent.
+# NER_CACHE=DIR keeps the parsed and encoded CoNLL files there, so a retrain takes minutes.
+NER_CACHE ?=
 ner-model: setup
-	$(PY) -m briefing_service.evaluation.ner_train --shared $(dir $(CONLL))
+	$(PY) -m briefing_service.evaluation.ner_train --shared $(dir $(CONLL)) $(if $(NER_CACHE),--cache $(NER_CACHE),)
 
 # Re-record the int8 encoder's activation ranges (service/briefing_service/models/data/minilm_int8_calibration.npz)
 # on the bundled articles; prints each SmoothQuant strength's cosine to fp32. About 20 seconds.

@@ -1,32 +1,31 @@
-"""Entity types the bundled articles showed wrong with the re-typer (issue #3), on invented text: a
-dateline is a place, a possessive full name is the person its surname names, a lone title or a unit is
-not a name, an institution read as a location is a facility, a surname spaCy tagged alone gets its first
-name back."""
+"""Entity types the bundled articles once showed wrong, on invented text through the real pipeline: a
+dateline is a place, a possessive full name is the person its surname names, a lone title or a unit is not
+a name, an institution read as a location is a facility, a name ending in an elided particle keeps it."""
 
 from __future__ import annotations
 
 import pytest
-from briefing_service.entities.retyper import candidates, default_retyper
-from briefing_service.entities.table import resolve_mentions
-from briefing_service.parsing.segmenter import parse_texts, with_offsets
-from spacy.language import Language
-from spacy.tokens import Span
+from briefing_service.domain import Article, SummaryOptions
 
 TEXTS = [
-    "DUNMORROW — Ottilie Brannagh's Harbour Workers Union won the vote on Sunday, ending a long strike.",
+    "DUNMORROW — Ottilie Brannagh's Harbour Workers Union won the vote on Sunday, ending a long strike. "
     "Brannagh told members the deal would protect jobs. Brannagh said she would meet the Governor next week.",
-    "Forecasters said the water reached 14 degrees Celsius on Sunday.",
-    "A nurse at St. Orrin's Memorial Hospital in Dunmorrow said staff were relieved.",
-    "VELSKA, Norland — Port officials said on Sunday that the strike was over.",
+    "Forecasters said the water reached 14 degrees Celsius on Sunday, the warmest day of the year.",
+    "A nurse at St. Orrin's Memorial Hospital in Dunmorrow said staff were relieved by the news.",
+    "VELSKA, Norland — Port officials said on Sunday that the strike was over and ships could sail.",
+    "The striker joins from French club AS Côte d'Azur for a fee of 85 million euros, the club said.",
 ]
 
 
 @pytest.fixture(scope="module")
-def typed(nlp: Language) -> dict[str, str]:
-    blocks = parse_texts(nlp, TEXTS)
-    offsets = [sum(len(t) + 1 for t in TEXTS[:i]) for i in range(len(TEXTS))]
-    mentions = resolve_mentions(with_offsets(blocks, offsets), "\n".join(TEXTS))
-    return {m.text: label for m, label in mentions}
+def typed(pipeline: object) -> dict[str, str]:
+    items = [(Article(text=t, id=str(i)), SummaryOptions()) for i, t in enumerate(TEXTS)]
+    out: dict[str, str] = {}
+    for result in pipeline.summarize_batch(items):  # type: ignore[attr-defined]
+        for e in result.entities:
+            out[e.text] = e.type
+            out.update(dict.fromkeys(e.aliases, e.type))
+    return out
 
 
 def test_dateline_is_a_place(typed: dict[str, str]) -> None:
@@ -45,34 +44,10 @@ def test_lone_title_and_unit_are_not_names(typed: dict[str, str]) -> None:
     assert "Celsius" not in typed
 
 
-def test_institution_read_as_a_location_is_a_facility(typed: dict[str, str]) -> None:
-    assert typed["Memorial Hospital"] == "FAC"
+def test_institution_is_an_organisation_or_a_facility(typed: dict[str, str]) -> None:
+    hospital = next(name for name in typed if "Memorial Hospital" in name)
+    assert typed[hospital] in ("ORG", "FAC")
 
 
-def test_surname_tagged_alone_gets_its_first_name(nlp: Language) -> None:
-    model = default_retyper()
-    assert model is not None
-    doc = parse_texts(nlp, ["The club signed Ghanaian winger Kwabe Oduya from a rival on Monday."])[0].doc
-    start = [t.text for t in doc].index("Oduya")
-    doc.ents = [Span(doc, start, start + 1, label="NORP")]  # what the small model does with such names
-    (cand,) = candidates([doc], recall=False, titles=model.titles)
-    assert cand.span.text == "Kwabe Oduya"
-    titled = parse_texts(nlp, ["The board thanked Governor Oduya on Monday."])[0].doc
-    start = [t.text for t in titled].index("Oduya")
-    titled.ents = [Span(titled, start, start + 1, label="PERSON")]
-    (cand,) = candidates([titled], recall=False, titles=model.titles)
-    assert cand.span.text == "Oduya"  # a title is not a first name
-
-
-def test_a_name_ending_in_an_elided_particle_keeps_it(nlp: Language) -> None:
-    """The small model tags "AS Côte" and leaves "d'Azur" out (the bundled transfer article showed it)."""
-    doc = parse_texts(nlp, ["The striker joins from French club AS Côte d'Azur for a fee of €85 million."])[
-        0
-    ].doc
-    words = [t.text for t in doc]
-    start, end = words.index("AS"), words.index("d'Azur")
-    doc.ents = [Span(doc, start, end, label="PERSON")]  # "AS Côte", as the small model tags it
-    (cand,) = candidates([doc], recall=False)
-    assert cand.span.text == "AS Côte d'Azur"
-    doc.ents = [Span(doc, start, end, label="ORG"), Span(doc, end, end + 1, label="GPE")]
-    assert [c.span.text for c in candidates([doc], recall=False)] == ["AS Côte", "d'Azur"]  # another entity's
+def test_a_name_ending_in_an_elided_particle_keeps_it(typed: dict[str, str]) -> None:
+    assert typed["AS Côte d'Azur"] == "ORG"

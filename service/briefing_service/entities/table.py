@@ -17,9 +17,13 @@ from typing import Literal
 from spacy.tokens import Span
 
 from briefing_service.domain import Entity, Mention
-from briefing_service.entities.retyper import NAME_LABELS, Retyper, candidates, default_retyper, tagged
+from briefing_service.entities.labels import title_before, typed_spans_of
 from briefing_service.entities.rules import keeps_leading_the, leading_place, place_names, relabel
+from briefing_service.entities.tagger import Tagger, default_tagger
+from briefing_service.entities.tagging import Tagged, tag_article
+from briefing_service.models import TokenStates
 from briefing_service.parsing.blocks import ParsedBlock
+from briefing_service.parsing.segmenter import Sentence
 
 # Counts and ordinals ("26", "third") are noise in a briefing; callers can still ask for them explicitly.
 DEFAULT_EXCLUDED_TYPES: frozenset[str] = frozenset({"CARDINAL", "ORDINAL"})
@@ -51,6 +55,8 @@ class _Group:
     mentions: list[Mention] = field(default_factory=list)
     forms: Counter[str] = field(default_factory=Counter)  # insertion order = document order (ties)
     labels: Counter[str] = field(default_factory=Counter)
+    # A person's name as written with a title before it ("Magistrate Rinaudo"): an alias, never the name.
+    titled: list[str] = field(default_factory=list)
     parent: _Group | None = None
 
     @property
@@ -73,6 +79,7 @@ class _Group:
         other.parent = self
         self.mentions.extend(other.mentions)
         self.forms.update(other.forms)
+        self.titled.extend(other.titled)
 
 
 def _is_edge_punct(ch: str) -> bool:
@@ -145,37 +152,22 @@ def _key(s: str) -> str:
     return _cased_key(s).casefold()
 
 
-def typed_spans(blocks: Sequence[ParsedBlock], retyper: Retyper | None) -> list[list[tuple[Span, str]]]:
-    """Per block, the spans read as mentions with their labels, in order: spaCy's entities re-typed (or
-    dropped, or grown over a first name spaCy left out) by the trained re-typer, plus the capitalised runs
-    spaCy missed that it accepts."""
-    if retyper is None:
-        return [[(ent, ent.label_) for ent in block.doc.ents] for block in blocks]
-    cands = candidates((block.doc for block in blocks), titles=retyper.titles)
-    judged: dict[int, list[tuple[Span, str]]] = defaultdict(list)
-    for cand, label in zip(cands, retyper.retype(cands), strict=True):
-        if label is not None:
-            judged[id(cand.span.doc)].append((cand.span, label))
-    out: list[list[tuple[Span, str]]] = []
-    for block in blocks:
-        doc = block.doc
-        if tagged(doc):  # the names were all judged; values (DATE, MONEY, …) pass through
-            spans = judged.get(id(doc), []) + [(e, e.label_) for e in doc.ents if e.label_ not in NAME_LABELS]
-        else:
-            spans = [(ent, ent.label_) for ent in doc.ents]
-        spans.sort(key=lambda sl: sl[0].start)
-        out.append(spans)
-    return out
+def typed_spans(blocks: Sequence[ParsedBlock], tagged: Tagged | None) -> list[list[tuple[Span, str]]]:
+    """Per block, the spans read as mentions with their labels, in order: the tagger's names where it read
+    the sentence, spaCy's entities elsewhere and for values (labels.typed_spans_of)."""
+    return [typed_spans_of(block.doc, tagged) for block in blocks]
 
 
 def _raw_mentions(
     blocks: Sequence[ParsedBlock], text: str, typed: Sequence[Sequence[tuple[Span, str]]]
-) -> Iterable[tuple[Mention, str]]:
+) -> Iterable[tuple[Mention, str, str]]:
+    """Each mention with its label and, for a person named after a title, the titled form ("" if none)."""
     places = place_names(
         [span for spans in typed for span, _ in spans], [lab for spans in typed for _, lab in spans]
     )
     for block, spans in zip(blocks, typed, strict=True):
         doc_text = block.doc.text
+        taken = frozenset(i for ent, _ in spans for i in range(ent.start, ent.end))
         for ent, ent_label in spans:
             cut = leading_place(ent, ent_label, places)
             parts = [(ent[:cut], "GPE"), (ent[cut:], ent_label)] if cut else [(ent, ent_label)]
@@ -187,14 +179,19 @@ def _raw_mentions(
                 # A block whose offset does not match the text would give false offsets: skip, never raise.
                 if start < 0 or text[start:end] != doc_text[s:e]:
                     continue
-                yield Mention(text=doc_text[s:e], start=start, end=end), relabel(span, label)
+                label = relabel(span, label)
+                title = title_before(span, taken) if label == "PERSON" else None
+                titled = _surface(doc_text[title.start_char : e]) if title is not None else ""
+                yield Mention(text=doc_text[s:e], start=start, end=end), label, titled
 
 
 def _group_identical(
     blocks: Sequence[ParsedBlock], text: str, typed: Sequence[Sequence[tuple[Span, str]]]
 ) -> list[_Group]:
     groups: dict[tuple[str, str], _Group] = {}
-    for mention, label in sorted(_raw_mentions(blocks, text, typed), key=lambda ml: (ml[0].start, ml[0].end)):
+    for mention, label, titled in sorted(
+        _raw_mentions(blocks, text, typed), key=lambda ml: (ml[0].start, ml[0].end)
+    ):
         family = "value" if label in _VALUE_LABELS else "name"
         key = _key(mention.text)
         group = groups.get((family, key))
@@ -203,6 +200,8 @@ def _group_identical(
         group.mentions.append(mention)
         group.forms[_surface(mention.text)] += 1
         group.labels[label] += 1
+        if titled:
+            group.titled.append(titled)
     return list(groups.values())
 
 
@@ -329,9 +328,9 @@ def _in_headline(names: Iterable[str], headline: str) -> bool:
     return re.search(pattern, headline) is not None
 
 
-def _resolved_groups(blocks: Sequence[ParsedBlock], text: str, retyper: Retyper | None) -> list[_Group]:
+def _resolved_groups(blocks: Sequence[ParsedBlock], text: str, tagged: Tagged | None) -> list[_Group]:
     """Mentions grouped into entities: identical names, person-name parts, ORG fragments, propagation."""
-    typed = typed_spans(blocks, retyper)
+    typed = typed_spans(blocks, tagged)
     groups = _group_identical(blocks, text, typed)
     _merge_person_parts(groups)
     _merge_org_fragments(groups)
@@ -339,16 +338,28 @@ def _resolved_groups(blocks: Sequence[ParsedBlock], text: str, retyper: Retyper 
     return [g for g in groups if g.parent is None]
 
 
+def tag_entities(
+    blocks: Sequence[ParsedBlock],
+    sentences: Sequence[Sentence],
+    token_states: Sequence[TokenStates],
+    tagger: Tagger | Literal["default"] | None = "default",
+) -> Tagged | None:
+    """The tagger's reading of the first ``len(token_states)`` sentences (None: no tagger, or no states)."""
+    model = default_tagger() if tagger == "default" else tagger
+    if model is None or not token_states:
+        return None
+    return tag_article(model, blocks, sentences, token_states)
+
+
 def resolve_mentions(
-    blocks: Sequence[ParsedBlock], text: str, retyper: Retyper | Literal["default"] | None = "default"
+    blocks: Sequence[ParsedBlock], text: str, tagged: Tagged | None
 ) -> list[tuple[Mention, str]]:
     """Every mention the entity table would hold, with its entity's final label, in document order.
 
     This is the NER path of the pipeline without the table's type filter; `make eval` scores it on CoNLL.
-    ``retyper=None`` keeps spaCy's labels (the rules alone), for comparison.
+    ``tagged=None`` keeps spaCy's entities (and the rules), for comparison.
     """
-    model = default_retyper() if retyper == "default" else retyper
-    out = [(m, g.label) for g in _resolved_groups(blocks, text, model) for m in g.mentions]
+    out = [(m, g.label) for g in _resolved_groups(blocks, text, tagged) for m in g.mentions]
     return sorted(out, key=lambda ml: (ml[0].start, ml[0].end))
 
 
@@ -359,13 +370,17 @@ def build_entity_table(
     key_point_spans: Sequence[tuple[int, int]] = (),
     headline: str = "",
     types: frozenset[str] = frozenset(),
+    sentences: Sequence[Sentence] = (),
+    token_states: Sequence[TokenStates] = (),
 ) -> list[Entity]:
     """Return the article's entities, most salient first.
 
     ``types`` empty means every label except ``DEFAULT_EXCLUDED_TYPES``; otherwise exactly those labels.
+    ``token_states``: the encoder's word pieces for the first sentences of ``sentences``, which the entity
+    tagger reads; without them (or without a trained tagger) spaCy's entities are used.
     """
     wanted = {t.upper() for t in types}
-    roots = _resolved_groups(blocks, text, default_retyper())
+    roots = _resolved_groups(blocks, text, tag_entities(blocks, sentences, token_states))
     if not roots:
         return []
     body_start = min((b.offset for b in blocks), default=0)
@@ -383,7 +398,7 @@ def build_entity_table(
         mentions = tuple(sorted(group.mentions, key=lambda m: (m.start, m.end)))
         name = _canonical(group, label)
         aliases: list[str] = []
-        for form in group.forms:  # document order
+        for form in [*group.forms, *group.titled]:  # document order, the titled forms last
             if form != name and form not in aliases:
                 aliases.append(form)
         in_headline = _in_headline([name, *aliases], headline_key)

@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
             docs = docs[: args.limit]
         results["conll_file"] = str(args.conll)
         results["ner"] = eval_ner(pipeline, docs)
+    # The written articles need no shared data: the entity-table check always runs.
+    from briefing_service.evaluation.entity_check import eval_entity_table
+
+    results["entity_table"] = eval_entity_table(pipeline)
     results["total_seconds"] = round(time.perf_counter() - t0, 1)
     return results
 

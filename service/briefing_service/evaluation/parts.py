@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.evaluation.data import ConllSentence, NewsRecord, url_slug_words
-from briefing_service.evaluation.ner import parse_conll, score_ner, token_tags
+from briefing_service.evaluation.ner import parse_conll, score_ner, tag_documents, token_tags
 from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline, cross_validate
 from briefing_service.evaluation.scoring import (
     ONTONOTES_TO_CONLL,
@@ -114,10 +114,10 @@ def eval_ner(pipeline: Pipeline, docs: Sequence[Sequence[ConllSentence]]) -> dic
     """CoNLL-2003: each document is one text (one sentence a line), parsed sentence by sentence with
     ``nlp.pipe`` as the pipeline parses body blocks, then the entity table's mention resolution over the
     whole document (so document-level merging counts). Two baselines in the same run: the same path without
-    the trained re-typer (spaCy's labels and the rules), and spaCy's raw ``doc.ents``."""
+    the entity tagger (spaCy's entities and the rules), and spaCy's raw ``doc.ents``."""
     t0 = time.perf_counter()
     parsed = parse_conll(pipeline.nlp, docs)
-    scores = score_ner(docs, parsed)
+    scores = score_ner(docs, parsed, tag_documents(pipeline.encoder, parsed))  # type: ignore[arg-type]
     seconds = round(time.perf_counter() - t0, 1)
     texts = [" ".join(s.tokens) for doc in docs for s in doc]
     gold = [list(s.tags) for d in docs for s in d]
@@ -140,7 +140,7 @@ def eval_ner(pipeline: Pipeline, docs: Sequence[Sequence[ConllSentence]]) -> dic
         "documents": len(docs),
         "sentences": len(texts),
         **scores,
-        "rules_alone": score_ner(docs, parsed, retyper=None),
+        "rules_alone": score_ner(docs, parsed, [None] * len(docs)),
         "spacy_alone": seqeval_scores(gold, raw),
         "seconds": seconds,
     }

@@ -60,7 +60,7 @@ def render_table(r: dict[str, Any]) -> str:
         lines.append(f"  {'system':34} {'P':>6} {'R':>6} {'F1':>6}   per type F1")
         rows = (
             ("briefing entity path", n),
-            ("  without the trained re-typer", n.get("rules_alone")),
+            ("  without the tagger (spaCy + rules)", n.get("rules_alone")),
             ("spaCy sm alone (raw doc.ents)", n.get("spacy_alone")),
         )
         for name, s in rows:
@@ -69,6 +69,16 @@ def render_table(r: dict[str, Any]) -> str:
                     f"  {name:34} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f}   "
                     + "  ".join(f"{t} {s.get('f1_' + t, 0.0):.3f}" for t in ("PER", "ORG", "LOC", "MISC"))
                 )
+        lines.append("")
+    if "entity_table" in r:
+        t = r["entity_table"]
+        lines.append(
+            f"Entity-table check: {t['articles']} written articles (evaluation/entity_cases.py), share of checks passed"
+        )
+        for name, s in t["systems"].items():
+            lines.append(f"  {name:42} {s['passed']:3d} / {s['checks']:3d}   {s['share']:.3f}")
+        for miss in next(iter(t["systems"].values()))["failed"]:
+            lines.append(f"  failed: {miss}")
         lines.append("")
     times = [f"load {r['load_seconds']}s"]
     if "key_points" in r:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from briefing_service.entities.retyper import COARSE
+from briefing_service.entities import COARSE
 
 # Function words dropped from both headline and slug before ROUGE-1: slugs keep some and drop others
 # ("Let-s-not-fly"), so they would only add noise. "s" is the remnant of an apostrophe ("Clinton-s").
@@ -65,7 +65,7 @@ def anchor_lines(text: str) -> str:
 
 
 # OntoNotes -> CoNLL-2003 (the mapping the issue fixes); labels not listed are dropped.
-ONTONOTES_TO_CONLL = COARSE  # the same table the NER re-typer is trained with
+ONTONOTES_TO_CONLL = COARSE  # the same table the entity tagger's classes are matched with
 
 
 def seqeval_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:

@@ -9,15 +9,30 @@ from typing import TYPE_CHECKING
 from briefing_service.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
-    from briefing_service.models.encoder import MiniLMEncoder, SentenceEncoder, resolve_precision
+    from briefing_service.models.encoder import (
+        MiniLMEncoder,
+        SentenceEncoder,
+        TokenEncoder,
+        TokenStates,
+        resolve_precision,
+    )
     from briefing_service.models.seq2seq import Seq2SeqSummarizer
 
-__all__ = ["MiniLMEncoder", "SentenceEncoder", "Seq2SeqSummarizer", "resolve_precision"]
+__all__ = [
+    "MiniLMEncoder",
+    "SentenceEncoder",
+    "Seq2SeqSummarizer",
+    "TokenEncoder",
+    "TokenStates",
+    "resolve_precision",
+]
 __getattr__ = lazy_exports(
     __name__,
     {
         "MiniLMEncoder": "briefing_service.models.encoder",
         "SentenceEncoder": "briefing_service.models.encoder",
+        "TokenEncoder": "briefing_service.models.encoder",
+        "TokenStates": "briefing_service.models.encoder",
         "resolve_precision": "briefing_service.models.encoder",
         "Seq2SeqSummarizer": "briefing_service.models.seq2seq",
     },

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Protocol
 
@@ -27,12 +28,34 @@ from briefing_service.settings import ENCODER_PRECISIONS as PRECISIONS
 LENGTH_BUCKET = 8  # tokens; padding costs at most 7 tokens per sentence (about 20 % at the median length)
 
 
+# The layers whose word-piece states `encode_with_tokens` returns beside the embedding (0 is the embeddings'
+# output, 6 MiniLM's last): a middle layer keeps more of the word itself, the last more of its context; the
+# entity tagger reads both (entities/tagger.py).
+TOKEN_LAYERS = (4, 6)
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One sentence's word pieces from the same encoder pass as its embedding ([CLS] and [SEP] left out)."""
+
+    offsets: np.ndarray  # (pieces, 2) int32: each piece's character range in the sentence's text
+    states: np.ndarray  # (pieces, len(TOKEN_LAYERS) * dim) float32: the layers side by side
+
+
 class SentenceEncoder(Protocol):
     name: str
     version: str
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """Return an (n, dim) float32 array of unit vectors, row i for sentences[i]."""
+        ...
+
+
+class TokenEncoder(SentenceEncoder, Protocol):
+    """An encoder that also hands out the word-piece states its pass computed (no second pass)."""
+
+    def encode_with_tokens(self, sentences: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        """The embeddings of `encode`, bit for bit, and each sentence's `TokenStates`."""
         ...
 
 
@@ -116,28 +139,55 @@ class MiniLMEncoder:
         ]
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        return self._run(sentences, None)[0]
+
+    def encode_with_tokens(self, sentences: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        return self._run(sentences, [])
+
+    def _run(
+        self, sentences: Sequence[str], tokens: list[TokenStates] | None
+    ) -> tuple[np.ndarray, list[TokenStates]]:
+        """Embeddings and, where ``tokens`` is a list, each sentence's word-piece states appended to it."""
         out = np.zeros((len(sentences), self.dim), dtype=np.float32)
         if not sentences:
-            return out
-        ids = [e.ids for e in self.tokenizer.encode_batch(list(sentences))]
+            return out, tokens or []
+        encodings = self.tokenizer.encode_batch(list(sentences))
+        ids = [e.ids for e in encodings]
+        states: list[np.ndarray] | None = None
+        if tokens is not None:
+            states = [np.zeros((0, 0), dtype=np.float32)] * len(sentences)
         calls = self._batches(ids)
         if self._pool is None or len(calls) < 2:
             # One autocast context around every call, so bf16 weight copies are made once per encode.
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
                 for length, rows in calls:
-                    self._encode_rows(ids, length, rows, out)
-            return out
-        # Largest calls first, so the streams finish together; result() re-raises a call's exception here.
-        calls.sort(key=lambda call: -call[0] * len(call[1]))
-        for future in [
-            self._pool.submit(self._encode_rows, ids, length, rows, out) for length, rows in calls
-        ]:
-            future.result()
-        return out
+                    self._encode_rows(ids, length, rows, out, states)
+        else:
+            # Largest calls first, so the streams finish together; result() re-raises a call's exception here.
+            calls.sort(key=lambda call: -call[0] * len(call[1]))
+            for future in [
+                self._pool.submit(self._encode_rows, ids, length, rows, out, states) for length, rows in calls
+            ]:
+                future.result()
+        if tokens is None or states is None:
+            return out, []
+        for e, state in zip(encodings, states, strict=True):
+            # Special tokens ([CLS] first, [SEP] last, also after truncation) are not pieces of the text.
+            n = len(state)
+            tokens.append(TokenStates(np.asarray(e.offsets[1 : n + 1], dtype=np.int32).reshape(-1, 2), state))
+        return out, tokens
 
-    def _encode_rows(self, ids: list[list[int]], length: int, rows: list[int], out: np.ndarray) -> None:
-        """One model call: ``rows`` of ``ids`` padded to ``length``, their unit vectors written to ``out[rows]``.
-        Inference mode and autocast are per thread, so they are entered here, on whichever thread runs it."""
+    def _encode_rows(
+        self,
+        ids: list[list[int]],
+        length: int,
+        rows: list[int],
+        out: np.ndarray,
+        states: list[np.ndarray] | None = None,
+    ) -> None:
+        """One model call: ``rows`` of ``ids`` padded to ``length``, their unit vectors written to ``out[rows]``
+        (and with ``states``, their word pieces' TOKEN_LAYERS to ``states[row]``). Inference mode and autocast
+        are per thread, so they are entered here, on whichever thread runs it."""
         with (
             torch.inference_mode(),
             torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"),
@@ -150,7 +200,12 @@ class MiniLMEncoder:
             attention_mask = torch.from_numpy(
                 (np.arange(length)[None, :] < lengths[:, None]).astype(np.int64)
             )
-            hidden = self.model(torch.from_numpy(padded), attention_mask).float()
+            layers = self.model.layers(torch.from_numpy(padded), attention_mask)
+            hidden = layers[-1].float()
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
             out[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+            if states is not None:
+                both = torch.cat([layers[k].float() for k in TOKEN_LAYERS], dim=-1).numpy()
+                for r, i in enumerate(rows):
+                    states[i] = both[r, 1 : lengths[r] - 1].copy()

@@ -152,12 +152,19 @@ class BertEncoder(nn.Module):
         return model.eval()
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.layers(input_ids, attention_mask)[-1]
+
+    def layers(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> list[torch.Tensor]:
+        """Every layer's hidden states, the embeddings' output first: one pass serves the sentence embedding
+        (the last layer) and the entity tagger (a middle layer beside it)."""
         # (batch, 1, 1, length): every query may attend to the key positions that are not padding.
         mask = attention_mask.bool()[:, None, None, :]
         x = self.embeddings(input_ids)
+        out = [x]
         for layer in self.encoder.layer:
             x = layer(x, mask)
-        return x
+            out.append(x)
+        return out
 
 
 def load_tokenizer(path: str | Path, max_tokens: int) -> Tokenizer:

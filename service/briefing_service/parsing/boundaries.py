@@ -315,6 +315,6 @@ def dateline_length(text: str, first: bool = False) -> int:
 
 def place_dateline_end(text: str) -> int:
     """Characters of a newspaper dateline opening ``text`` ("HOBART — ", "MÁLAGA, Spain (Agency) —"), else 0.
-    The segmenter cuts it from the first sentence; the NER re-typer types its place GPE."""
+    The segmenter cuts it from the first sentence; the entity table types its place GPE."""
     place = _PLACE_DATELINE.match(text)
     return place.end() if place else 0

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from briefing_service.models import SentenceEncoder, Seq2SeqSummarizer
+    from briefing_service.models import SentenceEncoder, Seq2SeqSummarizer, TokenStates
     from briefing_service.parsing import ParseProcess
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ class _Work:
     chrome: ChromeResult | None = None
     blocks: list[ParsedBlock] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # The encoder's word pieces of the ranked sentences, for the entity tagger (empty: spaCy's entities).
+    token_states: list[TokenStates] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: BriefingError | None = None
 
@@ -350,12 +352,20 @@ class Pipeline:
 
     def _encode(self, live: Sequence[_Work]) -> dict[int, np.ndarray]:
         texts = [s.text for w in live for s in w.sentences[:MAX_RANKED_SENTENCES]]
-        vectors = self.encoder.encode(texts)
+        # The same pass hands the entity tagger its word-piece states where an article wants entities.
+        with_tokens = hasattr(self.encoder, "encode_with_tokens") and any(
+            w.options.include_entities for w in live
+        )
+        if with_tokens:
+            vectors, states = self.encoder.encode_with_tokens(texts)  # type: ignore[attr-defined]
+        else:
+            vectors, states = self.encoder.encode(texts), []
         out: dict[int, np.ndarray] = {}
         pos = 0
         for w in live:
             n = min(len(w.sentences), MAX_RANKED_SENTENCES)
             out[id(w)] = vectors[pos : pos + n]
+            w.token_states = states[pos : pos + n]
             pos += n
         return out
 
@@ -398,6 +408,8 @@ class Pipeline:
                     key_point_spans=[(k.start, k.end) for k in key_points],
                     headline=headline,
                     types=w.options.entity_types,
+                    sentences=ranked,
+                    token_states=w.token_states,
                 )
             )
         return Summary(
