@@ -11,8 +11,8 @@ from briefing_service.domain import Article, Entity, SummaryOptions
 TEXTS = {
     "clubs": (
         "Aston Villa have rejected a bid from Lazio for their captain, Sky Sport Italia said on Monday.\n\n"
-        "The Italian club had offered 20 million euros. Villa goalkeeper Shay Given said the squad wanted the "
-        "captain to stay. Given has been at the club for three years."
+        "Lazio coach Marco Ferri had offered 20 million euros. Villa goalkeeper Shay Given said the squad "
+        "wanted the captain to stay. Given has been at the club for three years."
     ),
     "cities": (
         "Manchester City and Swansea City will meet in the cup on Saturday.\n\n"

@@ -50,7 +50,7 @@ def test_country_code_prefix_splits_from_an_org(nlp: Language) -> None:
     block = _block(
         nlp, text, [("ZB Transport Office", "ORG"), ("ZB", "GPE"), ("Zembla Maritime Authority", "ORG")]
     )
-    mentions = [(m.text, label) for m, label in resolve_mentions([block], text)]
+    mentions = [(m.text, label) for m, label in resolve_mentions([block], text, None)]
     assert mentions == [
         ("ZB", "GPE"),
         ("Transport Office", "ORG"),

@@ -1,6 +1,6 @@
 """Entity types the bundled articles once showed wrong, on invented text through the real pipeline: a
 dateline is a place, a possessive full name is the person its surname names, a lone title or a unit is not
-a name, an institution read as a location is a facility, a name ending in an elided particle keeps it."""
+a name, an institution read as a location is a facility."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ TEXTS = [
     "Forecasters said the water reached 14 degrees Celsius on Sunday, the warmest day of the year.",
     "A nurse at St. Orrin's Memorial Hospital in Dunmorrow said staff were relieved by the news.",
     "VELSKA, Norland — Port officials said on Sunday that the strike was over and ships could sail.",
-    "The striker joins from French club AS Côte d'Azur for a fee of 85 million euros, the club said.",
 ]
 
 
@@ -48,6 +47,3 @@ def test_institution_is_an_organisation_or_a_facility(typed: dict[str, str]) -> 
     hospital = next(name for name in typed if "Memorial Hospital" in name)
     assert typed[hospital] in ("ORG", "FAC")
 
-
-def test_a_name_ending_in_an_elided_particle_keeps_it(typed: dict[str, str]) -> None:
-    assert typed["AS Côte d'Azur"] == "ORG"

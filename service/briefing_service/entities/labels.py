@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
+from briefing_service.entities.tagger import CLASSES, Found
 from briefing_service.entities.tagging import Tagged
 from briefing_service.parsing.boundaries import place_dateline_end
 
@@ -35,6 +36,11 @@ _DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ese|ish|ic|i|ch)s?$")
 # A name never goes on over these: a dash between two names ("Wembley - Arsenal") and the prepositions that
 # link two names in a sentence ("Wembley against Arsenal"). "of", "for", "on", "and" and the particles of
 # names ("de", "van") are inside many names ("Bank of England", "Centers for Disease Control").
+# The head nouns of OntoNotes FAC names (buildings, grounds, airports, roads, bridges).
+_FACILITY_HEADS = frozenset(
+    """Airport Arena Base Bridge Building Cathedral Centre Center Church Field Ground Hall Highway Hospital
+    Motorway Museum Palace Park Prison Road Square Stadium Station Street Tower Tunnel""".split()
+)
 _DASHES = frozenset({"-", "--", "—", "–", "―"})
 _BREAKING = frozenset(
     """against at in with from to by after before during versus vs vs. v v. near over under between into onto
@@ -43,11 +49,13 @@ _BREAKING = frozenset(
 
 
 def _cut_points(span: Span) -> list[int]:
-    """Token offsets inside ``span`` where it must end: a dash or a linking preposition."""
+    """Token offsets inside ``span`` where it must end: a dash set apart by a space (not the hyphen of
+    "Tamsin-Rae") or a linking preposition."""
     return [
         k
         for k, t in enumerate(span)
-        if 0 < k < len(span) - 1 and (t.text in _DASHES or t.lower_ in _BREAKING)
+        if 0 < k < len(span) - 1
+        and ((t.text in _DASHES and bool(t.whitespace_ or span[k - 1].whitespace_)) or t.lower_ in _BREAKING)
     ]
 
 
@@ -62,6 +70,28 @@ def split_at_breaks(span: Span) -> list[Span]:
     return [p for p in pieces if len(p) and any(t.text[:1].isupper() or t.is_digit for t in p)]
 
 
+def label_of(span: Span, found: Found, margin: float) -> str:
+    """The OntoNotes label of a tagger span: spaCy's own for a name it also found in another class, unless
+    the tagger's class is likelier than spaCy's by ``margin``; else `fine_label`."""
+    if found.probs:
+        spacy = _overlapping_name(span)
+        if spacy is not None and COARSE[spacy] != found.label:
+            gap = found.probs[CLASSES.index(found.label)] - found.probs[CLASSES.index(COARSE[spacy])]
+            if gap < margin:
+                return spacy
+    return fine_label(span, found.label)
+
+
+def _overlapping_name(span: Span) -> str | None:
+    """The label of spaCy's name entity overlapping ``span`` most (None: no name there)."""
+    best, overlap = None, 0
+    for ent in span.doc.ents:
+        n = min(ent.end, span.end) - max(ent.start, span.start)
+        if n > overlap and ent.label_ in COARSE:
+            best, overlap = ent.label_, n
+    return best
+
+
 def fine_label(span: Span, coarse: str) -> str:
     """The OntoNotes label of a span the tagger classed ``coarse``: spaCy's own label for an entity it
     overlaps when the classes agree (GPE vs LOC vs FAC, NORP vs EVENT …), else the usual one."""
@@ -70,6 +100,8 @@ def fine_label(span: Span, coarse: str) -> str:
         n = min(ent.end, span.end) - max(ent.start, span.start)
         if n > overlap and COARSE.get(ent.label_) == coarse:
             best, overlap = ent.label_, n
+    if coarse == "LOC" and len(span) > 1 and span[-1].text in _FACILITY_HEADS:
+        return "FAC"  # a building, a ground or a road is a place the OntoNotes way: FAC, not GPE
     if best is not None:
         return best
     if coarse == "MISC":
@@ -104,9 +136,13 @@ def typed_spans_of(doc: Doc, tagged: Tagged | None) -> list[tuple[Span, str]]:
     found = tagged.spans.get(key, []) if tagged is not None else []
     out: list[tuple[Span, str]] = []
     names: list[tuple[int, int]] = []
-    for span, coarse in found:
+    margin = tagged.margin if tagged is not None else 0.0
+    measures = {ent.end for ent in doc.ents if ent.label_ == "QUANTITY"}
+    for span, hit in found:
+        if len(span) == 1 and span.start in measures:
+            continue  # the unit after a measure ("14 degrees Celsius") is not a name
         for piece in split_at_breaks(span):
-            out.append((piece, fine_label(piece, coarse)))
+            out.append((piece, label_of(piece, hit, margin)))
             names.append((piece.start, piece.end))
     place = dateline_place(doc) if covered else None
     if place is not None and not _overlaps(place, covered):

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -238,21 +239,38 @@ def viterbi(log_probs: np.ndarray) -> list[int]:
     return best[::-1]
 
 
-def spans_of(tags: Sequence[int]) -> list[tuple[int, int, str]]:
-    """(start, end, class) word ranges of a decoded BIO sequence."""
-    out: list[tuple[int, int, str]] = []
+class Found(NamedTuple):
+    """An entity the tagger found: words ``start:end`` of its sentence, its class, and each class's mean
+    probability over those words (B- and I- together), in CLASSES order."""
+
+    start: int
+    end: int
+    label: str
+    probs: tuple[float, ...] = ()
+
+
+def spans_of(tags: Sequence[int], probs: np.ndarray | None = None) -> list[Found]:
+    """The entities of a decoded BIO sequence; ``probs`` (words, tags) gives each its class probabilities."""
+    out: list[Found] = []
     for i, t in enumerate(tags):
         tag = TAGS[t]
         if tag.startswith("B-"):
-            out.append((i, i + 1, tag[2:]))
-        elif tag.startswith("I-") and out and out[-1][1] == i and out[-1][2] == tag[2:]:
-            out[-1] = (out[-1][0], i + 1, tag[2:])
-    return out
+            out.append(Found(i, i + 1, tag[2:]))
+        elif tag.startswith("I-") and out and out[-1].end == i and out[-1].label == tag[2:]:
+            out[-1] = out[-1]._replace(end=i + 1)
+    if probs is None:
+        return out
+    per_class = probs[:, 1:].reshape(len(probs), len(CLASSES), 2).sum(axis=2)
+    return [f._replace(probs=tuple(float(x) for x in per_class[f.start : f.end].mean(axis=0))) for f in out]
 
 
 class Tagger:
-    def __init__(self, net: TaggerNet) -> None:
+    def __init__(self, net: TaggerNet, margin: float = 0.0) -> None:
         self.net = net.eval()
+        # How much likelier the tagger's class must be than spaCy's for a name spaCy also found to change
+        # type: CoNLL is one newswire of 1996 (its "Liverpool" is the club), so away from it spaCy's reading
+        # is kept unless the tagger is clearly surer (evaluation/ner_train.py chooses it on valid).
+        self.margin = margin
 
     @classmethod
     def load(cls, path: Path = WEIGHTS) -> Tagger:
@@ -263,9 +281,10 @@ class Tagger:
                 for k in z.files
                 if k.startswith("state/")
             }
+            margin = float(z["margin"]) if "margin" in z.files else 0.0
         net = TaggerNet(**config)
         net.load_state_dict(state)
-        return cls(net)
+        return cls(net, margin)
 
     def save(self, path: Path) -> None:
         # fp16 halves the file; the weights are read back as fp32.
@@ -273,18 +292,22 @@ class Tagger:
             f"state/{k}": v.detach().numpy().astype(np.float16) for k, v in self.net.state_dict().items()
         }
         arrays.update({f"config/{k}": np.int64(v) for k, v in self.net.config.items()})
+        arrays["margin"] = np.float64(self.margin)
         np.savez_compressed(path, **arrays)
 
-    def tag(self, sentences: Sequence[Inputs]) -> list[list[tuple[int, int, str]]]:
+    def tag(self, sentences: Sequence[Inputs]) -> list[list[Found]]:
         """Each sentence's entity word ranges. One article's sentences run as one padded batch: an article
         gets the same tags alone or beside any other (its batch is its own sentences)."""
         live = [s for s in sentences if len(s.ids)]
-        decoded: list[list[tuple[int, int, str]]] = []
+        decoded: list[list[Found]] = []
         if live:
             dense, ids, lengths = pad(live)
             with torch.inference_mode():
                 log_probs = torch.log_softmax(self.net(dense, ids, lengths), dim=-1).numpy()
-            decoded = [spans_of(viterbi(log_probs[r, : len(s.ids)])) for r, s in enumerate(live)]
+            decoded = [
+                spans_of(viterbi(log_probs[r, : len(s.ids)]), np.exp(log_probs[r, : len(s.ids)]))
+                for r, s in enumerate(live)
+            ]
         found = iter(decoded)
         return [next(found) if len(s.ids) else [] for s in sentences]
 

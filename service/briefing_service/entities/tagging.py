@@ -3,13 +3,22 @@ tagger's spans back on spaCy's tokens."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
-from briefing_service.entities.tagger import Inputs, Tagger, Word, document_counts, sentence_inputs
+from briefing_service.entities.tagger import (
+    CLASSES,
+    Found,
+    Inputs,
+    Tagger,
+    Word,
+    document_counts,
+    sentence_inputs,
+)
 from briefing_service.models import TokenStates
 from briefing_service.parsing.blocks import ParsedBlock
 from briefing_service.parsing.segmenter import Sentence
@@ -63,8 +72,9 @@ def first_piece_states(words: SentenceWords, sentence_start: int, states: TokenS
 class Tagged:
     """The tagger's reading of an article: entity spans (CoNLL class) per doc, and the tokens it read."""
 
-    spans: dict[int, list[tuple[Span, str]]]  # by id(doc)
+    spans: dict[int, list[tuple[Span, Found]]]  # by id(doc)
     covered: dict[int, list[tuple[int, int]]]  # by id(doc): token ranges of the sentences it read
+    margin: float = 0.0  # Tagger.margin
 
 
 def tag_article(
@@ -86,13 +96,34 @@ def tag_article(
             read.append((words, first))
     counts = document_counts([w.words for w, _ in read])
     inputs: list[Inputs] = [sentence_inputs(w.words, first, counts) for w, first in read]
-    spans: dict[int, list[tuple[Span, str]]] = {}
+    spans: dict[int, list[tuple[Span, Found]]] = {}
     covered: dict[int, list[tuple[int, int]]] = {}
     for (words, _), found in zip(read, tagger.tag(inputs), strict=True):
         key = id(words.doc)
         covered.setdefault(key, []).append((words.tokens[0].i, words.tokens[-1].i + 1))
-        for start, end, label in found:
-            spans.setdefault(key, []).append(
-                (words.doc[words.tokens[start].i : words.tokens[end - 1].i + 1], label)
-            )
-    return Tagged(spans, covered)
+        for f in found:
+            span = words.doc[words.tokens[f.start].i : words.tokens[f.end - 1].i + 1]
+            spans.setdefault(key, []).append((span, f))
+    return Tagged(pooled(spans), covered, tagger.margin)
+
+
+def pooled(spans: dict[int, list[tuple[Span, Found]]]) -> dict[int, list[tuple[Span, Found]]]:
+    """The same name typed alike through the article: each mention gets the class probabilities averaged
+    over every mention of that name ("Lazio have agreed …" is unsure, "Lazio coach …" is not)."""
+    by_name: dict[str, list[Found]] = defaultdict(list)
+    for found in spans.values():
+        for span, f in found:
+            if f.probs:
+                by_name[span.text.lower()].append(f)
+    mean = {name: np.mean([f.probs for f in fs], axis=0) for name, fs in by_name.items() if len(fs) > 1}
+    if not mean:
+        return spans
+    out: dict[int, list[tuple[Span, Found]]] = {}
+    for key, found in spans.items():
+        out[key] = []
+        for span, f in found:
+            probs = mean.get(span.text.lower()) if f.probs else None
+            if probs is not None:
+                f = f._replace(label=CLASSES[int(np.argmax(probs))], probs=tuple(float(p) for p in probs))
+            out[key].append((span, f))
+    return out
