@@ -55,6 +55,25 @@ def test_two_encoder_streams_give_the_same_bits_as_one(
     assert np.array_equal(two.encode(SENTENCES[:1]), encoders[precision].encode(SENTENCES[:1]))
 
 
+@pytest.mark.parametrize("precision", ["fp32", "bf16", "int8"])
+def test_word_piece_states_come_from_the_same_pass(
+    encoders: dict[str, MiniLMEncoder], precision: str
+) -> None:
+    """The entity tagger's states: the embeddings stay bit-identical, one row per word piece with its
+    character range in the sentence, and a sentence's states do not depend on its batch-mates either."""
+    encoder = encoders[precision]
+    vectors, states = encoder.encode_with_tokens(SENTENCES)
+    assert np.array_equal(vectors, encoder.encode(SENTENCES))
+    for sentence, state in zip(SENTENCES, states, strict=True):
+        pieces = encoder.tokenizer.encode(sentence)
+        assert len(state.offsets) == len(pieces.ids) - 2 == len(state.states)  # [CLS] and [SEP] left out
+        assert state.states.shape[1] == 2 * encoder.dim
+        start, end = state.offsets[0]
+        assert sentence[start:end].lower() == pieces.tokens[1]
+        (_, (alone,)) = encoder.encode_with_tokens([sentence])
+        assert np.array_equal(alone.states, state.states)
+
+
 def test_bf16_keeps_one_stream() -> None:
     """autocast's bf16 weight copies are per thread: a pool would convert the weights on every call."""
     assert MiniLMEncoder(precision="bf16", streams=2).streams == 1

@@ -46,4 +46,3 @@ def test_lone_title_and_unit_are_not_names(typed: dict[str, str]) -> None:
 def test_institution_is_an_organisation_or_a_facility(typed: dict[str, str]) -> None:
     hospital = next(name for name in typed if "Memorial Hospital" in name)
     assert typed[hospital] in ("ORG", "FAC")
-

@@ -111,13 +111,24 @@ def test_articles_whose_callers_went_away_are_not_encoded(
         parser=parser if in_process else None,
     )
     encoded: list[str] = []
-    encode = other.encoder.encode
+    encode, encode_with_tokens = other.encoder.encode, other.encoder.encode_with_tokens  # type: ignore[attr-defined]
 
     def counting_encode(sentences: Any) -> Any:
         encoded.extend(sentences)
         return encode(sentences)
 
-    other.encoder = type("CountingEncoder", (), {"encode": staticmethod(counting_encode)})()  # type: ignore[assignment]
+    def counting_encode_with_tokens(sentences: Any) -> Any:
+        encoded.extend(sentences)
+        return encode_with_tokens(sentences)
+
+    other.encoder = type(  # type: ignore[assignment]
+        "CountingEncoder",
+        (),
+        {
+            "encode": staticmethod(counting_encode),
+            "encode_with_tokens": staticmethod(counting_encode_with_tokens),
+        },
+    )()
     full = pipeline.summarize_batch(items)
     results = other.complete(other.begin(items), still_wanted=lambda i: i != 1)
     assert isinstance(results[1], CallerGone)

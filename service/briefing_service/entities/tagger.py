@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -77,31 +77,29 @@ def _shape_bucket(word: str) -> int:
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 
 
-def _shape_row(w: Word, shouting: bool, doc_title: float, doc_lower: float) -> list[float]:
-    t = w.text
-    alpha = t.isalpha()
+@lru_cache(maxsize=1 << 16)
+def _word_form(t: str) -> tuple[tuple[float, ...], int]:
+    """What the word's own characters say (capitalisation and shape), and its shape bucket: the same
+    words come back in every article, so this is computed once per word (a bounded cache)."""
     first_upper = t[:1].isupper()
-    return [
+    form = (
         float(first_upper),
         float(t.isupper() and len(t) > 1),
         float(t.islower()),
-        float(alpha and first_upper and t[1:].islower()),
+        float(t.isalpha() and first_upper and t[1:].islower()),
         float(any(c.isdigit() for c in t)),
         float(not any(c.isalnum() for c in t)),
         float("." in t),
         float("-" in t),
         float(len(t) == 1),
         float(_INNER_CAP.search(t) is not None),
-        float(w.sent_start),
-        float(shouting),
-        doc_title,  # how often the article writes this word capitalised inside a sentence
-        doc_lower,  # and how often in lower case
-    ]
+    )
+    return form, _shape_bucket(t)
 
 
 def _shouting(words: Sequence[Word]) -> bool:
-    letters = [c for w in words for c in w.text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = "".join(filter(str.isalpha, "".join(w.text for w in words)))
+    return len(letters) >= 4 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 def document_counts(sentences: Sequence[Sequence[Word]]) -> tuple[Counter[str], Counter[str], Counter[str]]:
@@ -136,47 +134,33 @@ def sentence_inputs(
 ) -> Inputs:
     """``states``: (len(words), dim) MiniLM states of each word's first piece (zeros for a word without one)."""
     title, lower, total = counts
-    shouting = _shouting(words)
-    shape = np.array(
-        [
-            _shape_row(
-                w,
-                shouting,
-                title[w.text.lower()] / total[w.text.lower()] if total[w.text.lower()] else 0.0,
-                lower[w.text.lower()] / total[w.text.lower()] if total[w.text.lower()] else 0.0,
-            )
-            for w in words
-        ],
-        dtype=np.float32,
-    ).reshape(len(words), _SHAPE_FEATURES)
-    ids = np.array(
-        [
-            (
-                _index(POS, w.pos),
-                _index(PTB_TAGS, w.tag),
-                _index(ENT_TAGS, w.ent),
-                _shape_bucket(w.text),
-            )
-            for w in words
-        ],
-        dtype=np.int64,
-    ).reshape(len(words), 4)
-    return Inputs(np.concatenate([states.astype(np.float32), shape], axis=1), ids)
+    shouting = float(_shouting(words))
+    rows: list[tuple[float, ...]] = []
+    ids: list[tuple[int, int, int, int]] = []
+    for w in words:
+        form, bucket = _word_form(w.text)
+        low = w.text.lower()
+        n = total[low]
+        # How often the article writes this word capitalised inside a sentence, and in lower case.
+        rows.append(
+            (*form, float(w.sent_start), shouting, title[low] / n if n else 0.0, lower[low] / n if n else 0.0)
+        )
+        ids.append((_POS_ID.get(w.pos, 0), _TAG_ID.get(w.tag, 0), _ENT_ID.get(w.ent, 0), bucket))
+    shape = np.array(rows, dtype=np.float32).reshape(len(words), _SHAPE_FEATURES)
+    return Inputs(
+        np.concatenate([states.astype(np.float32), shape], axis=1),
+        np.array(ids, dtype=np.int64).reshape(len(words), 4),
+    )
 
 
-_INDEX_CACHE: dict[tuple[str, ...], dict[str, int]] = {}
-
-
-def _index(table: tuple[str, ...], value: str) -> int:
-    """1-based position in ``table``; 0 for a value it lacks."""
-    lookup = _INDEX_CACHE.get(table)
-    if lookup is None:
-        lookup = _INDEX_CACHE[table] = {v: i + 1 for i, v in enumerate(table)}
-    return lookup.get(value, 0)
+# 1-based positions (0: a value the table lacks).
+_POS_ID = {v: i + 1 for i, v in enumerate(POS)}
+_TAG_ID = {v: i + 1 for i, v in enumerate(PTB_TAGS)}
+_ENT_ID = {v: i + 1 for i, v in enumerate(ENT_TAGS)}
 
 
 class TaggerNet(nn.Module):
-    def __init__(self, state_dim: int, hidden: int = 128, project: int = 256, dropout: float = 0.0) -> None:
+    def __init__(self, state_dim: int, hidden: int = 64, project: int = 128, dropout: float = 0.0) -> None:
         super().__init__()
         self.config = {"state_dim": state_dim, "hidden": hidden, "project": project}
         self.pos = nn.Embedding(len(POS) + 1, 16)
@@ -223,20 +207,34 @@ _ALLOWED = _allowed()
 
 def viterbi(log_probs: np.ndarray) -> list[int]:
     """The best tag sequence under the BIO constraints, from (length, tags) log-probabilities."""
-    n, k = log_probs.shape
-    if n == 0:
-        return []
+    return viterbi_batch(log_probs[None], [len(log_probs)])[0]
+
+
+def viterbi_batch(log_probs: np.ndarray, lengths: Sequence[int]) -> list[list[int]]:
+    """`viterbi` for a padded (batch, length, tags) array at once: one numpy step per position."""
+    batch, n, k = log_probs.shape
+    if n == 0 or batch == 0:
+        return [[] for _ in range(batch)]
     penalty = np.where(_ALLOWED, 0.0, -1e9)
-    score = log_probs[0] + penalty[k]
-    back = np.zeros((n, k), dtype=np.int64)
+    score = log_probs[:, 0] + penalty[k]
+    back = np.zeros((batch, n, k), dtype=np.int64)
+    lengths_arr = np.asarray(lengths)
     for t in range(1, n):
-        cand = score[:, None] + penalty[:k]
-        back[t] = cand.argmax(axis=0)
-        score = cand.max(axis=0) + log_probs[t]
-    best = [int(score.argmax())]
-    for t in range(n - 1, 0, -1):
-        best.append(int(back[t, best[-1]]))
-    return best[::-1]
+        cand = score[:, :, None] + penalty[None, :k]
+        back[:, t] = cand.argmax(axis=1)
+        step = cand.max(axis=1) + log_probs[:, t]
+        live = (lengths_arr > t)[:, None]
+        score = np.where(live, step, score)
+    out: list[list[int]] = []
+    for b, length in enumerate(lengths):
+        if length == 0:
+            out.append([])
+            continue
+        best = [int(score[b].argmax())]
+        for t in range(length - 1, 0, -1):
+            best.append(int(back[b, t, best[-1]]))
+        out.append(best[::-1])
+    return out
 
 
 class Found(NamedTuple):
@@ -304,10 +302,9 @@ class Tagger:
             dense, ids, lengths = pad(live)
             with torch.inference_mode():
                 log_probs = torch.log_softmax(self.net(dense, ids, lengths), dim=-1).numpy()
-            decoded = [
-                spans_of(viterbi(log_probs[r, : len(s.ids)]), np.exp(log_probs[r, : len(s.ids)]))
-                for r, s in enumerate(live)
-            ]
+            paths = viterbi_batch(log_probs, [len(s.ids) for s in live])
+            probs = np.exp(log_probs)
+            decoded = [spans_of(path, probs[r, : len(path)]) for r, path in enumerate(paths)]
         found = iter(decoded)
         return [next(found) if len(s.ids) else [] for s in sentences]
 

@@ -231,7 +231,7 @@ def train(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            total += float(loss) * len(idx)
+            total += loss.item() * len(idx)
         net.eval()
         f1 = word_f1(Tagger(net), valid_in, valid_gold)["f1"]
         if log:
