@@ -3,7 +3,7 @@
 en_core_web_sm's ``attribute_ruler`` maps the tagger's fine tags to coarse parts of speech and morphology (56
 patterns of the form ``{"TAG": "NNS"}``) and then applies 123 exceptions ("I" → PRON, "gon na" → "go to").
 spaCy runs all 179 through its general ``Matcher``, whose cost grows with patterns × tokens: 17–19 % of the
-whole pipeline's time on CNN/DailyMail articles, as much as the parser itself (measured, README "Performance").
+whole pipeline's time on CNN/DailyMail articles, as much as the parser itself (measured with `make profile`).
 Every one of these patterns tests only a token's TAG, LOWER, DEP and IS_SPACE (plain values, IN / NOT_IN sets
 or a regex), and only 8 span two tokens. So a token's single-token matches depend on those four values alone
 and are looked up once per distinct combination; the two-token ones are checked where their first token fits.
@@ -45,8 +45,8 @@ class _LowerClasses:
     """What the patterns can tell apart about a token's lower-case form: the words they name (equal, IN,
     NOT_IN) and which of their regexes match. Every other word falls into one class per regex outcome, so the
     lookup's cache does not grow with the vocabulary: keyed by the word itself it took a new entry for every
-    new word, number or scraper fragment (about 4,300 per 40 articles of random words; README "Reliability",
-    Memory)."""
+    new word, number or scraper fragment (about 4,300 per 40 articles of random words; see docs/reliability.md,
+    memory)."""
 
     def __init__(self) -> None:
         self.named: set[str] = set()

@@ -1,5 +1,5 @@
 """A dict that empties itself when full: the memo tables the parsing components keep must not grow with the
-words a long-running server meets (README "Reliability", Memory)."""
+words a long-running server meets (docs/reliability.md, memory)."""
 
 from __future__ import annotations
 
