@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from briefing_client.articles import STDIN_FORMATS
+from briefing_client.channel import UnresolvableTarget
 from briefing_client.client import BriefingClient
 from briefing_client.errors import BriefingClientError
 
@@ -90,6 +91,8 @@ def connect(args: argparse.Namespace, target: str, timeout: float | None) -> Bri
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
         )
+    except UnresolvableTarget as exc:
+        raise CliError(f"cannot reach a server at {target}: {exc}", Exit.UNREACHABLE) from exc
     except ValueError as exc:
         raise CliError(str(exc), Exit.USAGE) from exc
     except OSError as exc:
@@ -114,7 +117,8 @@ def add_connection_flags(p: argparse.ArgumentParser, target_default: str | None 
         "--target",
         default=target_default,
         help=(
-            "server address host:port, or several comma-separated for round-robin across replicas"
+            "server address host:port or dns:///name:port, or several host:port comma-separated (names, IPv4, "
+            "[IPv6]) for round-robin across replicas"
             + (f" (default {target_default})" if target_default else "")
         ),
     )
