@@ -157,9 +157,22 @@ def briefing_to_dict(briefing: Briefing, model: dict[str, Any]) -> dict[str, Any
 
 
 def build_document(
-    digests: Sequence[ArticleDigest], errors: Sequence[ArticleError], model: dict[str, Any]
+    digests: Sequence[ArticleDigest],
+    errors: Sequence[ArticleError],
+    model: dict[str, Any],
+    run: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return briefing_to_dict(build_briefing(digests, errors), model)
+    """The document; ``run`` (how `briefing build` made it: its engine, where, how many articles) goes in
+    after `model`."""
+    doc = briefing_to_dict(build_briefing(digests, errors), model)
+    if run is None:
+        return doc
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        out[key] = value
+        if key == "model":
+            out["run"] = run
+    return out
 
 
 def _one_line(text: str) -> str:

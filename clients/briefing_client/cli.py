@@ -26,6 +26,7 @@ from briefing_client.cli_common import (
     version,
     warn,
 )
+from briefing_client.engines import EngineStartError, EngineUnavailable
 from briefing_client.errors import BriefingClientError, InvalidArgument
 from briefing_client.local_server import ServerStartError
 from briefing_client.messages import make_request
@@ -151,6 +152,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = exc.status
     except ServerStartError as exc:
         warn(f"no --target given and no local server could be started: {exc}")
+        status = Exit.UNREACHABLE
+    except EngineUnavailable as exc:
+        warn(str(exc))
+        status = Exit.USAGE
+    except EngineStartError as exc:
+        warn(str(exc))
         status = Exit.UNREACHABLE
     except BriefingClientError as exc:
         error = call_failed(exc, getattr(args, "target", None) or "the local server")

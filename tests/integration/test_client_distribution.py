@@ -62,6 +62,7 @@ def test_the_client_installs_without_the_models(client_venv: Path) -> None:
     names = {p["name"].lower() for p in json.loads(listed.stdout)}
     assert "briefing-client" in names
     assert not names & set(MODEL_PACKAGES), names & set(MODEL_PACKAGES)
+    assert "ray" not in names  # the Ray engine comes with the server's ray extra
     python = str(client_venv / "bin" / "python")
     ok = _run([python, "-c", "import briefing_client, briefing_assembly, briefing.v1.briefing_pb2_grpc"])
     assert ok.returncode == 0, ok.stderr
@@ -79,3 +80,7 @@ def test_the_installed_cli_summarizes_against_a_server(client_venv: Path, server
     out = _run([briefing, "build", str(ARTICLE), "--out", str(client_venv / "out")])
     assert out.returncode == 4 and "Traceback" not in out.stderr
     assert "the server is not installed here" in out.stderr
+    # Nor the Ray engine: one line naming what to install, exit 2.
+    out = _run([briefing, "build", str(ARTICLE), "--engine", "ray", "--out", str(client_venv / "out")])
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "the ray engine is not installed here" in out.stderr
