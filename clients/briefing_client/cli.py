@@ -7,6 +7,7 @@ printed by every --help). Output is plain text, or the protobuf JSON mapping wit
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -143,8 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)  # bad flags: argparse's usage line and exit status 2
+    # SIGTERM (a scheduler stopping the job) as Ctrl-C: what the command started (a local server, a local Ray
+    # cluster) is stopped on the way out, instead of being left behind by Python's default exit.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         status = args.func(args)
     except CliError as exc:

@@ -1,14 +1,17 @@
 """`briefing build --engine ray`: articles summarized by a pool of Ray actors on a small local cluster (two
 CPUs, loopback). One actor is killed mid-run: every article still comes back exactly once, and the briefing
-equals a single-process run's. The CLI on the same cluster (--ray-address) writes the same briefing as the
-default gRPC engine, with a `run` object saying which engine made it and where."""
+equals a single-process run's. The CLI on the same cluster (--ray-address), stopped by SIGTERM part way and run
+again, writes the same briefing as the default gRPC engine, with a `run` object saying which engine made it and
+where."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,10 +123,32 @@ def _build(tmp_path: Path, name: str, *flags: str) -> dict[str, Any]:
     return json.loads((out / "briefing.json").read_text(encoding="utf-8"))
 
 
+def _interrupt_once_summarizing(tmp_path: Path, name: str, *flags: str) -> int:
+    """Starts a build and sends it SIGTERM (a scheduler stopping the job) once its journal holds an article;
+    returns the number of articles it had then. The build must stop as for Ctrl-C: exit 130, one line."""
+    out = tmp_path / name
+    journal = out / ".briefing-journal.jsonl"
+    command = [BRIEFING, "build", *map(str, PAIRS), "--out", str(out), "--formats", "json", *flags]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as build:
+        while build.poll() is None and not (journal.exists() and journal.read_text(encoding="utf-8")):
+            time.sleep(0.05)
+        done = journal.read_text(encoding="utf-8").count("\n") if journal.exists() else 0
+        build.send_signal(signal.SIGTERM)
+        _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 130 and stderr.endswith("briefing: interrupted\n"), stderr
+    assert "Traceback" not in stderr and "SIGTERM received" not in stderr, stderr  # Ray's own handler
+    return done
+
+
 def test_the_cli_on_a_cluster_writes_the_grpc_engines_briefing(
     cluster: Any, server_target: str, tmp_path: Path
 ) -> None:
-    on_ray = _build(tmp_path, "ray", "--engine", "ray", "--ray-address", cluster.address, "--actors", "1")
+    ray_flags = ("--engine", "ray", "--ray-address", cluster.address, "--actors", "1")
+    # Stopped with SIGTERM part way (one article per call, so there is a part way), then run again: it resumes
+    # from the journal and the briefing is the same as one run's.
+    done = _interrupt_once_summarizing(tmp_path, "ray", *ray_flags, "--chunk", "1")
+    assert 1 <= done < len(read_articles(PAIRS)[0])
+    on_ray = _build(tmp_path, "ray", *ray_flags)
     on_grpc = _build(tmp_path, "grpc", "--target", server_target)
     assert on_ray["run"] == {
         "engine": "ray",
@@ -134,8 +159,8 @@ def test_the_cli_on_a_cluster_writes_the_grpc_engines_briefing(
         "hosts": on_ray["run"]["hosts"],
         "actor_failures": 0,
         "resent": 0,
-        "summarized": on_ray["article_count"],
-        "from_journal": 0,
+        "summarized": on_ray["article_count"] - done,
+        "from_journal": done,
     }
     assert on_grpc["run"]["engine"] == "grpc" and on_grpc["run"]["address"] == server_target
     for doc in (on_ray, on_grpc):

@@ -18,12 +18,15 @@ import ipaddress
 import logging
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import ModuleType
+from types import FrameType, ModuleType
+from typing import Any
 
 from briefing_client.engines import EngineStartError, EngineUnavailable
 
@@ -36,6 +39,7 @@ LOCAL_ENV = {
     "RAY_USAGE_STATS_ENABLED": "0",  # no usage report to send from a batch job
 }
 CONNECT_TIMEOUT_SECONDS = 10.0
+SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 INSTALL_HINT = "Ray is not installed here: pip install './[ray]' (make briefing ENGINE=ray installs it)"
 
 
@@ -78,6 +82,15 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_SECONDS) -> N
         raise EngineStartError(f"cannot reach the Ray cluster at {address}: {exc}") from exc
 
 
+def keep_sigterm_handler(handler: SignalHandler) -> None:
+    """Put back the SIGTERM handler this process had before `ray.init`, which replaces it with its own (a
+    bare exit, and a C-level handler that logs and kills the process) so that nothing on the way out would run:
+    the caller's handler (the CLI's turns SIGTERM into KeyboardInterrupt) lets the `finally` below stop a
+    local cluster. Signal handlers belong to the main thread; elsewhere Ray leaves them alone too."""
+    if handler is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
 @contextlib.contextmanager
 def ray_cluster(address: str | None, *, cpus: int | None = None) -> Iterator[Cluster]:
     """Connect to the cluster at ``address`` (None: $RAY_ADDRESS, as in a job that `ray job submit` started;
@@ -91,6 +104,7 @@ def ray_cluster(address: str | None, *, cpus: int | None = None) -> Iterator[Clu
     if ray.is_initialized():
         raise EngineStartError("this process is already connected to a Ray cluster")
     temp_dir = tempfile.mkdtemp(prefix="briefing-ray-") if local else None
+    on_sigterm = signal.getsignal(signal.SIGTERM)
     try:
         try:
             if local:
@@ -109,6 +123,7 @@ def ray_cluster(address: str | None, *, cpus: int | None = None) -> Iterator[Clu
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = address or "a local cluster"
             raise EngineStartError(f"cannot start or reach the Ray cluster ({where}): {exc}") from exc
+        keep_sigterm_handler(on_sigterm)
         node_ip = context.address_info["node_ip_address"]
         if local and not ipaddress.ip_address(node_ip).is_loopback:
             raise EngineStartError(f"the local Ray cluster came up on {node_ip}, not on loopback")
