@@ -57,7 +57,7 @@ $(RAY_STAMP): $(STAMP)
 serve: setup
 	$(BIN)/briefing-server --port $(PORT)
 
-# ENGINE=ray: the articles summarized by Ray actors (on $$RAY_ADDRESS's cluster, else a local one); docs/deployment.md.
+# ENGINE=ray: the articles summarized by Ray actors (on $$RAY_ADDRESS's cluster, else a local one); docs/briefing.md.
 briefing: setup $(if $(filter ray,$(ENGINE)),$(RAY_STAMP),)
 	$(BIN)/briefing build $(ARTICLES) --out $(OUT) --formats $(FORMATS) --engine $(ENGINE) \
 	  $(if $(TARGET),--target $(TARGET),)
