@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from briefing_service.headline.choose import choose_headline, compress_sentence
+from briefing_service.headline.choose import choose_headline
+from briefing_service.headline.compress import compress_sentence
 from spacy.language import Language
 from spacy.tokens import Span
 

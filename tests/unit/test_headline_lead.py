@@ -86,10 +86,10 @@ def test_long_lead_is_bounded_in_time(nlp: Language) -> None:
 
 
 def test_article_agrees_after_a_deleted_adjective() -> None:
-    from briefing_service.headline.text import _A_AN, _fix_article
+    from briefing_service.headline.text import A_AN, fix_article
 
     fixed = {
-        t: _A_AN.sub(_fix_article, t) for t in ("a illness", "an league", "a hour", "an FBI agent", "a man")
+        t: A_AN.sub(fix_article, t) for t in ("a illness", "an league", "a hour", "an FBI agent", "a man")
     }
     assert fixed == {
         "a illness": "an illness",
@@ -129,15 +129,16 @@ def test_partitive_keeps_its_of_phrase(nlp: Language) -> None:
     """ "over an average" or "win 16" alone says nothing: the "of" phrase of a number or a partitive noun is
     never offered for deletion (a bundled article's headline ended "... in 31 countries over an average"),
     while an ordinary noun's "of" phrase still is."""
-    from briefing_service.headline import choose as h
+    from briefing_service.headline.cuts import optional_levels
+    from briefing_service.headline.frame import find_clause
 
     text = (
         "The drug was tested in 6,400 patients over an average of 26 months before the board approved "
         "the acquisition of the startup and 16 of the seats."
     )
     sent = next(iter(nlp(text).sents))
-    clause = h._find_clause(sent)
-    deletable = {(t.text, t.head.text) for level in h._optional_levels(clause) for t in level}
+    clause = find_clause(sent)
+    deletable = {(t.text, t.head.text) for level in optional_levels(clause) for t in level}
     assert ("of", "average") not in deletable
     assert ("of", "16") not in deletable
     assert ("of", "acquisition") in deletable

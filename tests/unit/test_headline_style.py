@@ -4,11 +4,11 @@ soundness checks that reject a compression cut through a misparse."""
 from __future__ import annotations
 
 import pytest
-from briefing_service.headline import choose as h
 from briefing_service.headline.check import sound
 from briefing_service.headline.choose import choose_headline
+from briefing_service.headline.frame import find_clause
 from briefing_service.headline.style import third_person
-from briefing_service.headline.text import _Clause, _render
+from briefing_service.headline.text import Clause, render
 from spacy.language import Language
 
 
@@ -75,9 +75,9 @@ def test_plural_team_name_takes_a_plural_verb(nlp: Language) -> None:
     assert out.startswith("Island Greens win the most seats")
 
 
-def clause_without(nlp: Language, text: str, *words: str) -> _Clause:
+def clause_without(nlp: Language, text: str, *words: str) -> Clause:
     sent = next(iter(nlp(text).sents))
-    clause = h._find_clause(sent)
+    clause = find_clause(sent)
     for word in words:
         tok = next(t for t in sent if t.text == word)
         clause.drop_subtree(tok, with_cc=tok.dep_ == "conj")
@@ -100,14 +100,14 @@ CAMERON = (
 
 def test_a_subordinate_verb_left_without_its_complement_is_unsound(nlp: Language) -> None:
     stranded = clause_without(nlp, CHIHUAHUA, "upon")
-    assert "when they embarked" in _render(stranded) and not sound(stranded)
+    assert "when they embarked" in render(stranded) and not sound(stranded)
     whole_clause_gone = clause_without(nlp, CHIHUAHUA, "embarked")
-    assert _render(whole_clause_gone).endswith("their friendship") and sound(whole_clause_gone)
+    assert render(whole_clause_gone).endswith("their friendship") and sound(whole_clause_gone)
 
 
 def test_two_objects_split_by_a_cut_are_unsound(nlp: Language) -> None:
     split = clause_without(nlp, BADGER, "from")
-    assert "saved him the size" in _render(split) and not sound(split)
+    assert "saved him the size" in render(split) and not sound(split)
     assert sound(clause_without(nlp, BADGER, "saved"))
 
 
@@ -115,7 +115,7 @@ def test_a_conjunct_without_and_is_unsound(nlp: Language) -> None:
     """The small model makes "turned" a conjunct of "launched"; with "after it emerged" cut, the two
     clauses would run together."""
     glued = clause_without(nlp, CAMERON, "emerged")
-    assert "poverty more than a million people turned" in _render(glued) and not sound(glued)
+    assert "poverty more than a million people turned" in render(glued) and not sound(glued)
     assert "people turn" not in headline(nlp, CAMERON)
 
 

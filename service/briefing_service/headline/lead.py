@@ -3,7 +3,7 @@
 A news headline is the lead sentence's who-did-what with the names and numbers kept (Daily Mail URL slugs,
 the closest thing to a reference we have, are mostly the lead's content words). The older path in headline.py
 cuts subtrees in a fixed order until the sentence fits, which often throws away the object and keeps the
-time phrase, or overshoots to five words. Here the same deletable subtrees (``_optional_levels``) are searched
+time phrase, or overshoots to five words. Here the same deletable subtrees (``optional_levels``) are searched
 with a small beam: every candidate is still a whole-subtree deletion of the parse (never a cut mid-phrase),
 rewritten in headline style first (headline_style.py: "has denied" -> "denies", "has been jailed" ->
 "jailed"), checked for the shapes of a misparse cut open (headline_check.py), and the one that fits
@@ -22,8 +22,12 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span
 
+from briefing_service.headline.check import is_good, weak_subject
+from briefing_service.headline.cuts import optional_levels
+from briefing_service.headline.frame import find_clause, in_quote_map, pronoun_fix, strip_tails
 from briefing_service.headline.style import headline_tense, reduce_relatives
-from briefing_service.headline.text import _CHROME, _Clause, _render
+from briefing_service.headline.text import Clause, render
+from briefing_service.headline.words import CHROME
 
 _GLUED_TAG = re.compile(r"^\(?[A-Z]{2,}\)\w")  # a wire tag glued to the next word: one token, "CNN)Rescuers"
 
@@ -63,8 +67,8 @@ def _values(span: Span, counts: Counter[str]) -> dict[int, float]:
     return out
 
 
-def _clone(clause: _Clause) -> _Clause:
-    new = _Clause.__new__(_Clause)
+def _clone(clause: Clause) -> Clause:
+    new = Clause.__new__(Clause)
     new.__dict__.update(clause.__dict__)
     new.keep = set(clause.keep)
     new.replace = dict(clause.replace)
@@ -72,16 +76,14 @@ def _clone(clause: _Clause) -> _Clause:
     return new
 
 
-def _starts(span: Span) -> list[_Clause]:
+def _starts(span: Span) -> list[Clause]:
     """The clauses the search starts from: the reported statement with the attribution peeled off, and the
     whole sentence with its speaker ("Gordon Brown warns Scottish nationalists want ..."); the one that keeps
     more content value wins, so a named speaker stays when the budget allows."""
-    from briefing_service.headline import choose as h  # the clause rules live there
-
-    peeled = h._find_clause(span)
+    peeled = find_clause(span)
     out = [peeled]
     if peeled.root.i != span.root.i:
-        whole = _Clause(span, span.root, None)
+        whole = Clause(span, span.root, None)
         statement = max((t.i for t in span.root.children if t.dep_ == "ccomp"), default=span.end)
         for t in span.root.children:
             if t.dep_ == "ccomp":
@@ -92,9 +94,9 @@ def _starts(span: Span) -> list[_Clause]:
                 whole.drop_subtree(t)
         out.append(whole)
     for clause in out:
-        h._strip_tails(clause)  # appositives, comma-relatives, participial tails: never headline material
-        h._pronoun_fix(clause)
-        headline_tense(clause, h._in_quote_map(clause))
+        strip_tails(clause)  # appositives, comma-relatives, participial tails: never headline material
+        pronoun_fix(clause)
+        headline_tense(clause, in_quote_map(clause))
         reduce_relatives(clause)
     return out
 
@@ -103,7 +105,7 @@ def best_compression(span: Span, max_words: int, counts: Counter[str]) -> tuple[
     """(headline, content value, strong) for the best fitting compression of ``span``, or None.
 
     ``strong`` is False when the subject is an unresolved pronoun ("He said it would ...")."""
-    if len(span) == 0 or len(span) > _MAX_LEAD_TOKENS or _CHROME.search(span.text):
+    if len(span) == 0 or len(span) > _MAX_LEAD_TOKENS or CHROME.search(span.text):
         return None
     if any(_GLUED_TAG.match(t.text) and any(u.is_alpha for u in span[: t.i - span.start]) for t in span[:10]):
         return None  # "Kathmandu, Nepal (CNN)Rescuers ...": the dateline stayed and the parse hangs off it
@@ -111,9 +113,9 @@ def best_compression(span: Span, max_words: int, counts: Counter[str]) -> tuple[
     return None if found is None else found[:3]
 
 
-def best_clause(span: Span, max_words: int, counts: Counter[str]) -> tuple[str, float, bool, _Clause] | None:
+def best_clause(span: Span, max_words: int, counts: Counter[str]) -> tuple[str, float, bool, Clause] | None:
     values = _values(span, counts)
-    best: tuple[str, float, bool, _Clause] | None = None
+    best: tuple[str, float, bool, Clause] | None = None
     for clause in _starts(span):
         found = _search(clause, values, max_words)
         if found is not None and (best is None or found[1] > best[1]):
@@ -122,31 +124,29 @@ def best_clause(span: Span, max_words: int, counts: Counter[str]) -> tuple[str, 
 
 
 def _search(
-    clause: _Clause, values: dict[int, float], max_words: int
-) -> tuple[str, float, bool, _Clause] | None:
-    from briefing_service.headline import choose as h
+    clause: Clause, values: dict[int, float], max_words: int
+) -> tuple[str, float, bool, Clause] | None:
+    deletable = [t for level in optional_levels(clause) for t in level]
 
-    deletable = [t for level in h._optional_levels(clause) for t in level]
-
-    def value(c: _Clause) -> float:
+    def value(c: Clause) -> float:
         return sum(values.get(i, 0.0) for i in c.keep)
 
-    best: tuple[str, float, bool, _Clause] | None = None
+    best: tuple[str, float, bool, Clause] | None = None
 
-    def consider(c: _Clause) -> bool:
+    def consider(c: Clause) -> bool:
         """Score ``c`` as a finished candidate if it fits; True when it fits (then it is never cut further)."""
         nonlocal best
         # Rendering is the cost; a state with more kept word tokens than the budget allows cannot fit (a
         # rendered word is one or more tokens), so it is not rendered at all.
         if sum(1 for i in c.keep if not c.doc[i].is_punct) > max_words + _HYPHEN_SLACK:
             return False
-        text = _render(c)
+        text = render(c)
         if len(text.split()) > max_words:
             return False
         v = value(c)
         shorter = best is not None and v == best[1] and len(text) < len(best[0])  # same content, fewer words
-        if (best is None or v > best[1] or shorter) and h._is_good(c, text, max_words):
-            best = (text, v, not h._weak_subject(c), c)
+        if (best is None or v > best[1] or shorter) and is_good(c, text, max_words):
+            best = (text, v, not weak_subject(c), c)
         return True
 
     # The beam holds states still too long. Every child is checked as soon as it is made, so one big cut
@@ -154,7 +154,7 @@ def _search(
     # the beam's preference for many small cuts.
     beam, seen = ([] if consider(clause) else [clause]), {frozenset(clause.keep)}
     for _ in range(_MAX_DELETIONS):
-        grown: list[_Clause] = []
+        grown: list[Clause] = []
         for c in beam:
             for t in deletable:
                 if t.i not in c.keep:

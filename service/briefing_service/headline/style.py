@@ -7,14 +7,14 @@ the auxiliaries of a passive or progressive ("Man has been jailed" -> "Man jaile
 pronoun, so the result is the same parse with fewer words; Daily Mail URL slugs, the nearest thing to an
 editor's headline we have, use exactly these forms ("greece-denies", "man-dies", "brown-warns").
 
-The rules edit a ``_Clause`` (kept tokens plus per-token replacement text); the deletion search runs after.
+The rules edit a ``Clause`` (kept tokens plus per-token replacement text); the deletion search runs after.
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Token
 
-from briefing_service.headline.text import _Clause, _quoted, _subject
+from briefing_service.headline.text import Clause, quoted, subject
 
 _HAVE = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "'re", "'m"})
@@ -61,11 +61,11 @@ def _plural(verb: Token, auxes: list[Token]) -> tuple[bool, bool]:
         if a.lower_ in ("has", "is", "was", "'s"):
             return False, False
         if a.lower_ in ("have", "are", "were", "'ve", "'re"):
-            subj = _subject(verb)
+            subj = subject(verb)
             return True, subj is not None and subj.lower_ == "i"
         if a.lower_ in ("am", "'m"):
             return False, True
-    subj = _subject(verb)
+    subj = subject(verb)
     if subj is None:
         return False, False
     if subj.lower_ == "i":
@@ -88,7 +88,7 @@ def _plural(verb: Token, auxes: list[Token]) -> tuple[bool, bool]:
     return plural, False
 
 
-def _retense(clause: _Clause, verb: Token, plural: bool | None = None, bare: bool = True) -> bool:
+def _retense(clause: Clause, verb: Token, plural: bool | None = None, bare: bool = True) -> bool:
     """Rewrite one finite verb group in headline tense; True when it changed. ``plural`` is inherited by a
     conjunct that shares its subject ("Manchester City have apologised and promised")."""
     if verb.i not in clause.keep:
@@ -103,7 +103,7 @@ def _retense(clause: _Clause, verb: Token, plural: bool | None = None, bare: boo
         return False  # "It's well known": the contraction cannot be dropped or re-tensed on its own
     if any(a.lower_ == "had" for a in auxes):
         return False  # past perfect is backstory ("two months had passed"), not the news
-    subj = _subject(verb)
+    subj = subject(verb)
     if plural is None:
         plural, first = _plural(verb, auxes + passive)
     else:
@@ -136,11 +136,11 @@ def _retense(clause: _Clause, verb: Token, plural: bool | None = None, bare: boo
     return True
 
 
-def headline_tense(clause: _Clause, quoted: list[tuple[int, int]]) -> None:
+def headline_tense(clause: Clause, quote_spans: list[tuple[int, int]]) -> None:
     """Present tense / bare participle for the main verb and the verbs conjoined with it. All or nothing:
     "Man died and his brother is ..." must not become "Man dies and ... was"."""
     root = clause.root
-    if any(a <= root.i <= b for a, b in quoted) or _quoted(root):
+    if any(a <= root.i <= b for a, b in quote_spans) or quoted(root):
         return  # a quotation keeps the speaker's tense
     saved = (set(clause.keep), dict(clause.replace), set(clause.styled))
     if not _retense(clause, root):
@@ -150,7 +150,7 @@ def headline_tense(clause: _Clause, quoted: list[tuple[int, int]]) -> None:
     for conj in (c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
         if conj.i not in clause.keep:
             continue
-        own_subject = _subject(conj) is not None
+        own_subject = subject(conj) is not None
         # A conjunct with its own subject keeps its auxiliaries: "... but he is offering" must not lose "is".
         changed = _retense(clause, conj, None if own_subject else root_plural, bare=not own_subject)
         if not changed and conj.tag_ in ("VBD", "VBN") and not own_subject:
@@ -161,7 +161,7 @@ def headline_tense(clause: _Clause, quoted: list[tuple[int, int]]) -> None:
     clause.headlinese = True
 
 
-def _future(clause: _Clause) -> None:
+def _future(clause: Clause) -> None:
     """'Ian Wright will present ...' -> 'Ian Wright to present ...'; 'Prince Charles is to name ...' ->
     'Prince Charles to name ...': the headline future."""
     root = clause.root
@@ -186,7 +186,7 @@ def _future(clause: _Clause) -> None:
         clause.headlinese = True
 
 
-def reduce_relatives(clause: _Clause) -> None:
+def reduce_relatives(clause: Clause) -> None:
     """'who was convicted of' -> 'convicted of', 'that have been spotted' -> 'spotted', 'who is running' ->
     'running': a passive or progressive relative clause loses its pronoun and auxiliaries."""
     for rel in [t for t in clause.tokens() if t.dep_ == "relcl"]:

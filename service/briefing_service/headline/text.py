@@ -1,8 +1,5 @@
-"""Headline building blocks: word lists, the kept-token clause, and rendering kept tokens as text.
-
-Split out of headline.py so the compression logic there stays readable: word lists, rendering, and where a
-sentence the segmenter left glued together splits (``_subspans``); nothing here decides what to cut.
-"""
+"""The kept-token clause and rendering kept tokens as a headline: quotes, articles, capitals; and where a
+sentence the segmenter left glued together splits (``subspans``). Nothing here decides what to cut."""
 
 from __future__ import annotations
 
@@ -11,72 +8,24 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+from briefing_service.headline.words import (
+    CLOSE_Q,
+    DQUOTES,
+    OPEN_Q,
+    QUANT_ENTS,
+    QUANT_NOUNS,
+    SEPARATORS,
+    SQUOTES,
+    SUBJ,
+)
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_REPORTING = _words(
-    "say announce declare tell report state claim add confirm reveal warn insist believe note argue explain "
-    "suggest write stress acknowledge admit allege assert contend disclose emphasize emphasise indicate "
-    "maintain predict reiterate remark respond reply testify think urge find emerge rule"
-)
-_SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
-_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_OPEN_Q = frozenset({"“", "„", "«", "``"})
-_CLOSE_Q = frozenset({"”", "»", "''"})
-_DQUOTES = _OPEN_Q | _CLOSE_Q | {'"', "‟"}
-_SEPARATORS = frozenset({",", "—", "–", "--", ";", ":"})
-_SQUOTES = frozenset({"'", "‘", "’"})
-# A headline never ends on a token that is waiting for its head or complement.
-_DANGLING = _words(
-    "det prep cc mark aux auxpass poss case compound amod nummod predet preconj nmod punct neg "
-    "quantmod advmod"
-)
-_FRONTED = _words("prep npadvmod advmod advcl cc intj dep discourse mark")
-_TIME_ENTS = frozenset({"DATE", "TIME"})
-_TIME_WORDS = _words("yesterday today tomorrow tonight now recently earlier later")
-_QUANT_NOUNS = _words(
-    "week day year month hour minute decade lot number few couple bit little total half dozen series"
-)
-_QUANT_ENTS = frozenset({"DATE", "TIME", "QUANTITY", "MONEY", "PERCENT", "CARDINAL", "ORDINAL"})
-_FIXED_PP = _words(
-    "conjunction addition front charge response spite terms light wake place accordance favour favor "
-    "behalf lieu view regard respect contrast comparison relation search advance part touch"
-)
-# Nouns that mean nothing without their "of" phrase: "an average of 26 months", "the majority of voters".
-_PARTITIVE = _words(
-    "average total number majority minority share proportion percentage rate range series handful lot "
-    "couple dozen half third quarter rest part most some all none each one two three four five "
-    "size age end top middle bottom edge heart centre center kind sort type amount"
-)
-_INSTITUTION = _words(
-    "company government ministry agency firm department court group party council board bank union "
-    "organisation organization committee administration police military army"
-)
-_PRONOUNS = _words("he she it they i we you this that these those which who one me him her them us")
-# Navigation, cookie banners and share bars: a "sentence" that contains these is page chrome, not news.
-_CHROME = re.compile(
-    r"(?i)\b(click here|subscribe|sign up|log ?in|cookies?|newsletter|advertisement|all rights reserved|"
-    r"read more|follow us|share this|terms of (use|service)|privacy policy|published:|updated:)"
-    r"|©|»\s*\w|\s>\s|\s\|\s"
-)
-_COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
-# Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
-# "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
-_FIXED_ADJ = frozenset({"last", "first", "next", "same", "such", "other", "own", "only", "previous"})
-_MAX_COMPRESS_TOKENS = 150  # longer "sentences" are run-ons or lists; parse-driven compression is hopeless
-_MAX_FALLBACK_TOKENS = 400
-_MIN_WORDS = 3
-
-
-_A_AN = re.compile(r"\b([Aa])(n?) ([A-Za-z]+)")
+A_AN = re.compile(r"\b([Aa])(n?) ([A-Za-z]+)")
 # Spelling decides "a"/"an" except for these sound-led starts ("an hour", "a university", "a one-off").
 _AN_CONSONANT_LETTER = ("hour", "honest", "honou", "heir")
 _A_VOWEL_LETTER = ("uni", "use", "usu", "one", "once", "eu", "ur")
 
 
-def _fix_article(m: re.Match[str]) -> str:
+def fix_article(m: re.Match[str]) -> str:
     word = m.group(3).lower()
     vowel_sound = (word[0] in "aeiou" and not word.startswith(_A_VOWEL_LETTER)) or word.startswith(
         _AN_CONSONANT_LETTER
@@ -86,7 +35,7 @@ def _fix_article(m: re.Match[str]) -> str:
     return f"{m.group(1)}{'n' if vowel_sound else ''} {m.group(3)}"
 
 
-class _Clause:
+class Clause:
     """The tokens currently kept from one sentence, plus pronoun resolution learned from the attribution."""
 
     def __init__(self, span: Span, root: Token, speaker: Token | None) -> None:
@@ -117,8 +66,8 @@ class _Clause:
         if with_cc:  # a dropped conjunct takes its "and"/"but" (and the comma before that) with it
             while before and self.doc[before[-1]].dep_ in ("cc", "preconj"):
                 removed.add(before.pop())
-        prev_sep = bool(before) and self.doc[before[-1]].text in _SEPARATORS
-        next_sep = bool(after) and self.doc[after[0]].text in _SEPARATORS
+        prev_sep = bool(before) and self.doc[before[-1]].text in SEPARATORS
+        next_sep = bool(after) and self.doc[after[0]].text in SEPARATORS
         if prev_sep:
             removed.add(before[-1])
             if next_sep:  # "X, who ..., said": both commas bracketed the deleted phrase
@@ -131,17 +80,17 @@ class _Clause:
         self.drop(tok.left_edge.i, tok.right_edge.i, with_cc)
 
     def words(self) -> int:
-        return len(_render(self).split())
+        return len(render(self).split())
 
 
-def _subject(tok: Token) -> Token | None:
+def subject(tok: Token) -> Token | None:
     """The subject nearest the verb: where the small model also hangs a dateline on the verb as a subject
     ("HOBART — Labour won ...": HOBART and Labour both nsubj), the real one is the closer."""
-    subjects = [c for c in tok.children if c.dep_ in _SUBJ]
+    subjects = [c for c in tok.children if c.dep_ in SUBJ]
     return min(subjects, key=lambda c: abs(c.i - tok.i)) if subjects else None
 
 
-def _render(clause: _Clause, headline_style: bool = True, upto: int | None = None) -> str:
+def render(clause: Clause, headline_style: bool = True, upto: int | None = None) -> str:
     """Join kept tokens with their original whitespace, normalizing quotes and headline punctuation."""
     toks = clause.tokens()
     if upto is not None:
@@ -163,17 +112,17 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
     prev: Token | None = None
     in_quote = False
     for t in toks:
-        closing = t.text in _DQUOTES and in_quote
-        in_quote ^= t.text in _DQUOTES
+        closing = t.text in DQUOTES and in_quote
+        in_quote ^= t.text in DQUOTES
         if prev is not None:
             gap = clause.doc[prev.i : t.i]
             # A closing quote whose words were cut closes on the word kept before it: 'Going Clear'.
             spaced = not closing and any(g.whitespace_ for g in gap)
             parts.append(prev.whitespace_ if t.i == prev.i + 1 else (" " if spaced else ""))
-        parts.append("'" if t.text in _DQUOTES else clause.replace.get(t.i, t.text))
+        parts.append("'" if t.text in DQUOTES else clause.replace.get(t.i, t.text))
         prev = t
     text = re.sub(r"\s+", " ", "".join(parts))
-    text = _A_AN.sub(_fix_article, text)  # a deleted adjective can leave "a illness" / "an league"
+    text = A_AN.sub(fix_article, text)  # a deleted adjective can leave "a illness" / "an league"
     text = re.sub(r"^\s*\([A-Z][A-Za-z .]{0,20}\)\s*", "", text)  # wire-service tag: "(CNN)Blues legend"
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
@@ -185,10 +134,10 @@ def _render(clause: _Clause, headline_style: bool = True, upto: int | None = Non
     return text
 
 
-def _orphan_commas(clause: _Clause, toks: list[Token]) -> set[int]:
+def _orphan_commas(clause: Clause, toks: list[Token]) -> set[int]:
     """A comma left between the subject and its verb by two separate cuts ("Terry Martin, 48, pictured in a
     mugshot, shot ..." -> "Terry Martin, shot"): English never puts one there."""
-    subj = _subject(clause.root)
+    subj = subject(clause.root)
     if subj is None:
         return set()
     verb_group = {clause.root.i} | {c.i for c in clause.root.children if c.dep_ in ("aux", "auxpass", "neg")}
@@ -218,33 +167,33 @@ def _unbalanced_quotes(toks: list[Token]) -> set[int]:
     pairs: list[tuple[int, int]] = []
     singles: list[int] = []
     for t in toks:
-        if t.text in _SQUOTES and t.dep_ != "case":  # straight/curly single quotes used as quote marks
+        if t.text in SQUOTES and t.dep_ != "case":  # straight/curly single quotes used as quote marks
             if singles and t.text != "‘":
                 pairs.append((singles.pop(), t.i))
             elif t.text != "’":
                 singles.append(t.i)
             else:
                 drop.add(t.i)
-        elif t.text in _OPEN_Q or (t.text in ('"', "‟") and not stack):
+        elif t.text in OPEN_Q or (t.text in ('"', "‟") and not stack):
             stack.append(t.i)
-        elif t.text in _CLOSE_Q or t.text in ('"', "‟"):
+        elif t.text in CLOSE_Q or t.text in ('"', "‟"):
             if stack:
                 pairs.append((stack.pop(), t.i))
             else:
                 drop.add(t.i)
     drop.update(singles)
     drop.update(stack)
-    words = [t.i for t in toks if not t.is_punct or t.text in _DQUOTES | _SQUOTES]
+    words = [t.i for t in toks if not t.is_punct or t.text in DQUOTES | SQUOTES]
     if words and (words[0], words[-1]) in pairs:
         drop.update((words[0], words[-1]))
     return drop
 
 
-def _quoted(t: Token) -> bool:
+def quoted(t: Token) -> bool:
     """Inside a quotation on the same line: the speaker's words keep their articles."""
     left = [u.text for u in t.doc[max(0, t.i - 30) : t.i]]
-    opens = sum(x in _OPEN_Q or x in ('"', "'", "‘") for x in left)
-    closes = sum(x in _CLOSE_Q or x == "’" for x in left)
+    opens = sum(x in OPEN_Q or x in ('"', "'", "‘") for x in left)
+    closes = sum(x in CLOSE_Q or x == "’" for x in left)
     return opens > closes
 
 
@@ -275,14 +224,14 @@ def _article_droppable(t: Token, leading: bool) -> bool:
         and prev.lower_ != "of"  # "one hell of a show"
         and nxt.tag_ not in ("JJS", "RBS", "CD")
         and nxt.lower_ not in _KEEP_THE
-        and head.lemma_.lower() not in _QUANT_NOUNS
-        and head.ent_type_ not in _QUANT_ENTS
+        and head.lemma_.lower() not in QUANT_NOUNS
+        and head.ent_type_ not in QUANT_ENTS
         and not (t.lower_ == "the" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children))
-        and not _quoted(t)
+        and not quoted(t)
     )
 
 
-def _subspans(span: Span) -> list[Span]:
+def subspans(span: Span) -> list[Span]:
     """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
     ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
     doc, cuts = span.doc, [span.start]
