@@ -103,3 +103,26 @@ def test_eval_cross_validates_the_ranker_constants(pipeline: object) -> None:
         kp["systems"]["briefing key points (top 3)"]["rouge1"], abs=0.011
     )
     assert 0.0 < cv["held_out_rouge1"] <= 100.0
+
+
+def test_headline_checks_count_what_a_reader_rejects_on_sight() -> None:
+    from briefing_service.evaluation.headline_checks import headline_checks
+
+    checks = headline_checks(
+        [
+            "(CNN)Council approves new budget",
+            "PUBLISHED: 10:31 EST, 3 March 2015 Council approves budget",
+            "Singer sued by actress who",
+            "Council approves the budget for the new stadium in the harbour district after a long and bitter row",
+            "Council approves 'new budget",
+            "Council approves new budget",
+        ]
+    )
+    assert (checks["junk"], checks["ends_open"], checks["unbalanced_quotes"], checks["over_20"]) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    assert checks["length_histogram"] == {"0-8": 4, "9-14": 1, "15-20": 1, ">20": 0}
+    assert checks["at_most_14"] == 5

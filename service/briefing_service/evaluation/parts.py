@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.evaluation.data import ConllSentence, NewsRecord, url_slug_words
+from briefing_service.evaluation.headline_checks import headline_checks
 from briefing_service.evaluation.ner import parse_conll, score_ner, tag_documents, token_tags
 from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline, cross_validate
 from briefing_service.evaluation.scoring import (
@@ -101,6 +102,7 @@ def eval_key_points_and_headlines(pipeline: Pipeline, records: Sequence[NewsReco
         "headline_words_mean_all": round(sum(headline_words) / max(len(headline_words), 1), 2),
         "headline_words_max_all": max(headline_words, default=0),
         "headlines_over_14_words": sum(n > 14 for n in headline_words),
+        "checks": headline_checks([s.headline for s in summaries]),
     }
     return {
         "key_points": key_points,

@@ -51,6 +51,16 @@ def render_table(r: dict[str, Any]) -> str:
             f"  headline words over all articles: mean {h['headline_words_mean_all']}, "
             f"max {h['headline_words_max_all']}, over 14: {h['headlines_over_14_words']}"
         )
+        c = h.get("checks")
+        if c:
+            hist = ", ".join(f"{k}: {v}" for k, v in c["length_histogram"].items())
+            lines.append(f"  headline length (words) over {c['articles']} articles: {hist}")
+            lines.append(
+                f"  automatic checks: junk {c['junk']}, ends on an open word {c['ends_open']}, "
+                f"unbalanced quotes {c['unbalanced_quotes']}, empty {c['empty']}, over 20 words {c['over_20']}"
+            )
+            for kind, examples in c["examples"].items():
+                lines.extend(f"    {kind}: {e}" for e in examples)
         lines.append("")
     if "ner" in r:
         n = r["ner"]

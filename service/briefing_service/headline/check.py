@@ -10,12 +10,22 @@ but the odd candidate.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from spacy.tokens import Token
 
+from briefing_service.headline.roles import cut_allowed
 from briefing_service.headline.text import Clause, subject
-from briefing_service.headline.words import CHROME, DANGLING, FINITE, MIN_WORDS, PRONOUNS, SUBJ
+from briefing_service.headline.words import (
+    CHROME,
+    DANGLING,
+    DEMONSTRATIVES,
+    FINITE,
+    MIN_WORDS,
+    PRONOUNS,
+    SUBJ,
+)
 
 _CONNECTORS = frozenset({",", ";", "-", "–", "—", "--", ":"})
 # Dependents that complete a verb: when a verb had one and the compression removed them all, the verb is
@@ -29,7 +39,10 @@ def _bare_conjunct(clause: Clause, t: Token) -> bool:
     two clauses that the text joins some other way (or not at all), and the compression cut the joint."""
     lo, hi = min(t.head.i, t.i), max(t.head.i, t.i)
     between = [t.doc[i] for i in range(lo + 1, hi) if i in clause.keep]
-    return not any(u.dep_ in ("cc", "preconj") or u.text in _CONNECTORS for u in between)
+    # The joint must belong to these two: an "and" inside "'sloppy and careless'" joins nothing here.
+    joint = any(u.dep_ in ("cc", "preconj") and u.head.i in (t.i, t.head.i) for u in between)
+    comma = t.left_edge.i - 1 in clause.keep and t.doc[t.left_edge.i - 1].text in _CONNECTORS
+    return not (joint or comma)
 
 
 def _stranded(clause: Clause, verb: Token) -> bool:
@@ -87,24 +100,153 @@ def sound(clause: Clause) -> bool:
     return True
 
 
-def is_good(clause: Clause, text: str, max_words: int) -> bool:
+# A headline never ends waiting for more: a preposition, an article, a conjunction, a relative word.
+_OPEN_TAGS = frozenset({"IN", "TO", "DT", "CC", "WDT", "WP", "WP$", "WRB", "PRP$", "POS", "PDT", "HYPH"})
+# Source tags, datelines and page furniture that must never reach a reader (a last guard; text/ and parsing/
+# remove them from the article itself).
+JUNK = re.compile(
+    r"\((?:CNN|AP|Reuters|AFP|EW\.com|Mashable|CNET|[A-Z][A-Za-z]+ Reporter)\)|\b(?:PUBLISHED|UPDATED):|"
+    r"\bLast updated\b|\bBy \. |\bfor MailOnline\b|\bDaily Mail Reporter\b|^[A-Z]{2,}[A-Z ,.]*\s*(?:\(\w+\))?\s*--",
+)
+
+
+def weak_subject(clause: Clause) -> bool:
+    """The subject points at something the headline does not name: "He", "They", "These images", "There"."""
+    subj = subject(clause.root)
+    if subj is None or subj.i in clause.replace or clause.prefix:
+        return False
+    if subj.dep_ == "expl" or subj.lower_ in PRONOUNS:
+        return True
+    return any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in subj.children)
+
+
+def _cut_points(clause: Clause) -> list[Token]:
+    """Words the compression removed while their head stayed: each must be a cut the rule book allows."""
+    present = clause.keep | clause.styled
+    out = []
+    for i in range(clause.lo, clause.hi):
+        t = clause.doc[i]
+        if i in present or i in clause.stripped or t.is_punct or t.is_space:
+            continue
+        if t.head.i in present and t.head.i != t.i:
+            out.append(t)
+    return out
+
+
+_EMBEDDED = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp"})
+
+
+def _inside_coordination(cut: Token, present: set[int]) -> bool:
+    """ "kicking a deputy [in the face] and thigh": the parser joined "thigh" to "deputy"; cut the phrase
+    between them and the headline says so. A cut between two kept conjuncts must be the first one's own."""
+    lo, hi = cut.left_edge.i, cut.right_edge.i
+    for tok in cut.doc[max(0, lo - 12) : lo]:
+        if tok.i not in present:
+            continue
+        for c in tok.children:
+            if c.dep_ != "conj" or c.i <= hi or c.i not in present:
+                continue
+            # The cut may be the first conjunct's own phrase ("men [from Texas] and women"), but not when the
+            # parser joined a noun to a verb ("kicking ... [in the face] and thigh").
+            own = any(a.i == tok.i for a in cut.ancestors)
+            same_kind = (c.pos_ in ("VERB", "AUX")) == (tok.pos_ in ("VERB", "AUX"))
+            if not (own and same_kind):
+                return True
+    return False
+
+
+def _reattached(clause: Clause, cut: Token, present: set[int]) -> bool:
+    """A cut that leaves a phrase of the main clause right after the end of an embedded one: "the five years he
+    spent [imprisoned in Cuba ...] meeting Pope Francis" now says he spent them meeting the Pope."""
+    before = max((i for i in present if i < cut.left_edge.i and not clause.doc[i].is_punct), default=None)
+    after = min((i for i in present if i > cut.right_edge.i and not clause.doc[i].is_punct), default=None)
+    if before is None or after is None:
+        return False
+    nxt = clause.doc[after]
+    if nxt.dep_ not in ("prep", "advcl", "acl", "npadvmod", "conj") or nxt.left_edge.i != nxt.i:
+        return False
+    node = clause.doc[before]
+    while node.i != node.head.i and node.i != nxt.head.i:
+        if node.dep_ in _EMBEDDED and nxt.head.i in {a.i for a in node.ancestors}:
+            return True
+        node = node.head
+    return False
+
+
+def _cut_problem(clause: Clause) -> str | None:
+    root = clause.root
+    present = clause.keep | clause.styled
+    for t in _cut_points(clause):
+        if t.dep_ == "mark" and t.lower_ == "that" and t.head.dep_ in ("ccomp", "ROOT"):
+            continue  # "said that X" -> "X": the complementizer may go with the frame
+        if t.dep_ in ("cc", "preconj", "punct") and not any(
+            c.dep_ == "conj" and c.i in present and c.i > t.i for c in t.head.children
+        ):
+            continue  # the "and" went with the conjunct it joined
+        if not cut_allowed(t):
+            return f"cut {t.dep_} '{t.text}' from '{t.head.text}'"
+        after = clause.doc[t.right_edge.i + 1] if t.right_edge.i + 1 < clause.hi else None
+        cut_phrase = t.dep_ in ("prep", "agent", "npadvmod", "advmod")
+        if (
+            cut_phrase
+            and after is not None
+            and after.i in present
+            and after.dep_ == "prep"
+            and after.head.i == t.head.i
+            and not any(c.dep_ == "pcomp" for c in after.children)  # "barred [by a judge] from travelling"
+        ):
+            # "died [after the split] from golfer X": the parser hung the second phrase on the verb, but it
+            # may belong to the noun just cut; alone it says something else.
+            return f"'{after.text}' phrase loses its anchor"
+        if _inside_coordination(t, present):
+            return "a cut inside 'X and Y' joins different things"
+        if _reattached(clause, t, present):
+            return "a kept phrase now reads as part of the clause before it"
+    for t in clause.tokens():
+        conjuncts = [c for c in t.head.children if c.dep_ == "conj" and c.i > t.i]
+        if t.dep_ == "cc" and conjuncts and not any(c.i in present for c in conjuncts):
+            return f"'{t.text}' joins nothing"
+        if (
+            t.head.i == root.i
+            and root.i in clause.replace
+            and t.dep_ in ("conj", "dep")
+            and t.tag_ == "VBD"
+            and t.i not in clause.replace
+            and subject(t) is None
+        ):
+            return "tenses mixed"  # "steals £90,000, then pretended ..."
+    for e in clause.doc.ents:
+        if e.end <= clause.lo or e.start >= clause.hi:
+            continue
+        kept = [t.i in present for t in e if not t.is_punct]
+        if any(kept) and not all(kept) and not all(t.i in clause.stripped for t in e if t.i not in present):
+            return f"name cut: '{e.text}'"
+    return None
+
+
+def problem(clause: Clause, text: str, max_words: int, min_words: int = MIN_WORDS) -> str | None:
+    """Why this candidate may not be a headline, or None when it passes every check."""
     root = clause.root
     n = len(text.split())
-    if not MIN_WORDS <= n <= max_words or CHROME.search(text):
-        return False
+    if not min_words <= n <= max_words:
+        return f"{n} words"
+    if CHROME.search(text) or JUNK.search(text):
+        return "junk"
     subj = subject(root)
-    if subj is None or subj.i not in clause.keep:
-        return False
+    if subj is None or subj.i not in clause.keep | set(clause.replace):
+        return "no subject"
+    if weak_subject(clause):
+        return f"subject '{subj.text}' names nothing"
     kids = [c for c in root.children if c.i in clause.keep]
     first = next((t for t in clause.tokens() if not t.is_punct), None)
     if first is None or first.lower_ in ("that", "which", "who", "whether", "if"):
-        return False  # a subordinate clause left over from a misparse, not a statement
+        return "subordinate clause"  # left over from a misparse, not a statement
     if any(c.dep_ == "mark" and c.lower_ != "that" for c in root.children):
-        return False  # "While optimism prevails, ..." misparsed as the main clause: not a statement
+        return "subordinate main clause"  # "While optimism prevails, ..." misparsed as the main clause
     if sum(c.dep_ in SUBJ for c in kids) > 1 or any(
         c.dep_ in ("ccomp", "parataxis") and c.i < subj.i for c in kids
     ):
-        return False  # two subjects or a clause before the subject: the parse is wrong, do not trust it
+        return "two subjects"  # or a clause before the subject: the parse is wrong, do not trust it
     finite = (
         clause.headlinese
         or root.tag_ in FINITE
@@ -113,15 +255,17 @@ def is_good(clause: Clause, text: str, max_words: int) -> bool:
             for c in root.children
         )
     )
-    last = next((t for t in reversed(clause.tokens()) if not t.is_punct), None)
-    return (
-        finite
-        and last is not None
-        and last.dep_ not in DANGLING - {"advmod", "nummod", "compound"}
-        and sound(clause)
-    )
-
-
-def weak_subject(clause: Clause) -> bool:
-    subj = subject(clause.root)
-    return subj is not None and subj.lower_ in PRONOUNS and subj.i not in clause.replace and not clause.prefix
+    if not finite:
+        return "no finite verb"
+    words = [t for t in clause.tokens() if not t.is_punct]
+    last = words[-1] if words else None
+    if last is None or last.tag_ in _OPEN_TAGS or last.dep_ in DANGLING - {"advmod", "nummod", "compound"}:
+        return "ends open"
+    if last.dep_ == "advmod" and len(words) > 1 and clause.doc[last.i - 1].text in (",", ";"):
+        return "ends open"  # "... gambling habit, then": the clause it opened was cut
+    cut = _cut_problem(clause)
+    if cut is not None:
+        return cut
+    if not sound(clause):
+        return "misparse cut open"
+    return None

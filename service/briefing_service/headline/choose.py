@@ -1,48 +1,103 @@
-"""The headline entry point: the lead search first, then the ranked sentences, then the caller's fallback."""
+"""The headline entry point. The sentence that carries the news (opening.py: the lead, unless it is a teaser)
+is compressed to at most ``max_words`` words; when no compression passes the check, the fallbacks follow in
+order: the same sentence within ``LONG_MAX_WORDS`` words (its main clause), the whole sentence as written if it
+is that short, the next opening sentences, then the top key points; only then a cut at a phrase boundary."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from briefing_service.headline.compress import compress_ranked, phrase_cut
-from briefing_service.headline.lead import article_counts, lead_headline
-from briefing_service.headline.words import CHROME, MIN_WORDS
+from briefing_service.headline.opening import news_sentences
+from briefing_service.headline.plain import phrase_cut, whole_sentence
+from briefing_service.headline.search import article_counts, best_headline, news_value
+
+# Never longer than this: a longer correct headline beats a short broken one, but past 20 words it is a
+# paragraph.
+LONG_MAX_WORDS = 20
+DEFAULT_MAX_WORDS = 14
+MIN_WORDS = 4  # "Man dies" tells nobody anything
+KEY_POINTS_TRIED = 2
+# A short headline must keep at least this share of the content value a longer correct one keeps; below it, the
+# short one is a fragment of the news ("Florida woman facing charges") and the longer one wins.
+KEEP_SHARE = 0.5
+_TRACE: list | None = None
+
+
+def _long_budget(max_words: int) -> int:
+    """The ceiling when no headline of ``max_words`` passes: 20 for the usual 14, in proportion otherwise."""
+    return max(max_words, round(max_words * LONG_MAX_WORDS / DEFAULT_MAX_WORDS))
 
 
 def _words_cut(text: str, max_words: int) -> str:
     return re.sub(r"[\s,;:.\-–—]+$", "", " ".join(text.split()[:max_words]))
 
 
+def _span(s: Span | Doc) -> Span | None:
+    span = s[:] if isinstance(s, Doc) else s
+    return span if isinstance(span, Span) and len(span) > 0 else None
+
+
 def choose_headline(
     candidates: Sequence[Span], max_words: int = 14, fallback: str = "", lead: Sequence[Span] = ()
 ) -> str:
-    """Best headline; never raises. ``lead`` (the article's sentences in document order) is tried first, see
-    headline_lead.py; then the ranked ``candidates`` (best first) are compressed in order."""
+    """Best headline; never raises. ``lead`` is the article's sentences in document order, ``candidates`` the
+    ranked key point sentences (best first), ``fallback`` the text used when nothing else yields one."""
     max_words = max(1, max_words)
-    pool: list[Span] = []
     try:
-        if lead:
-            found = lead_headline(lead, max_words, article_counts(lead))
-            if found:
-                return found
-        for c in list(candidates)[:5]:
-            s = c[:] if isinstance(c, Doc) else c
-            if isinstance(s, Span) and len(s) > 0:
-                pool.append(s)
-        results = [compress_ranked(s, max_words) for s in pool]
-        for want_strong in (True, False):  # a named subject beats "He said it would ..." further down
-            for r in results:
-                if r is not None and (r[1] or not want_strong):
-                    return r[0]
-        for s in sorted(pool, key=len):
-            if CHROME.search(s.text):
-                continue
-            cut = phrase_cut(s, max_words)
-            if len(cut.split()) >= MIN_WORDS:
-                return cut
+        found = choose_with_stage(candidates, max_words, lead)
+        if found is not None:
+            return found[0]
     except Exception:  # robustness over polish: fall through to the caller's fallback text
         pass
-    return _words_cut(fallback if isinstance(fallback, str) else "", max_words)
+    return _words_cut(fallback if isinstance(fallback, str) else "", _long_budget(max_words))
+
+
+def _best(sent: Span, max_words: int, long_words: int, counts: Counter[str]) -> tuple[str, str] | None:
+    """The short compression, unless it throws away most of what a longer correct one keeps ("Florida woman
+    facing charges" against "... after being accused of kicking a deputy")."""
+    short = best_headline(sent, max_words, counts, min(MIN_WORDS, max_words))
+    if short is not None and short.news_value >= KEEP_SHARE * news_value(sent, counts):
+        return short.text, "compressed"
+    long = best_headline(sent, long_words, counts, min(MIN_WORDS, max_words))
+    if short is not None and long is not None and _TRACE is not None:
+        _TRACE.append((round(short.news_value / max(long.news_value, 1e-9), 2), short.text, long.text))
+    if short is not None and (long is None or short.news_value >= KEEP_SHARE * long.news_value):
+        return short.text, "compressed"
+    return (long.text, "long") if long is not None else None
+
+
+def choose_with_stage(
+    candidates: Sequence[Span], max_words: int, lead: Sequence[Span]
+) -> tuple[str, str] | None:
+    """The headline and the stage that made it ("compressed", "long", "whole", "phrase cut"; with "lead N"
+    or "key point N"), for the evaluation's histogram; None when no stage yields one."""
+    long_words = _long_budget(max_words)
+    ranked = [s for s in (_span(c) for c in list(candidates)[:KEY_POINTS_TRIED]) if s is not None]
+    opening = [s for s in (_span(c) for c in lead) if s is not None]
+    counts = article_counts(opening or ranked)
+    tried: set[tuple[int, int, int]] = set()
+    news = news_sentences(opening)
+    # The news sentence first; when it yields nothing, the top key points, then the rest of the opening.
+    order = [(s, f"lead {opening.index(s) + 1}") for s in news[:1]]
+    order += [(s, f"key point {k + 1}") for k, s in enumerate(ranked)]
+    order += [(s, f"lead {opening.index(s) + 1}") for s in news[1:]]
+    for sent, where in order:
+        key = (id(sent.doc), sent.start, sent.end)
+        if key in tried:
+            continue
+        tried.add(key)
+        found = _best(sent, max_words, long_words, counts)
+        if found is not None:
+            return found[0], f"{found[1]}, {where}"
+        whole = whole_sentence(sent, long_words, min(MIN_WORDS, max_words))
+        if whole is not None:
+            return whole, f"whole, {where}"
+    for sent in [*opening[:1], *ranked[:1]]:
+        cut = phrase_cut(sent, long_words)
+        if len(cut.split()) >= min(MIN_WORDS, max_words):
+            return cut, "phrase cut"
+    return None

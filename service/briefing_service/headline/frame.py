@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
+from briefing_service.headline.roles import protected, time_phrase
 from briefing_service.headline.text import Clause, render, subject
 from briefing_service.headline.words import (
     CLOSE_Q,
@@ -19,6 +20,25 @@ from briefing_service.headline.words import (
     SEPARATORS,
     SUBJ,
 )
+
+
+def _extraposed(root: Token) -> Token:
+    """ "It was little wonder that Casciaro felt ...", "It emerged that ...": with an empty "it" subject the
+    news is the that-clause (its own subject, within two steps of the verb)."""
+    subj = subject(root)
+    if subj is None or subj.lower_ != "it":
+        return root
+    near = [c for c in root.children] + [
+        g for c in root.children if c.dep_ in ("attr", "acomp") for g in c.children
+    ]
+    for c in near:
+        if (
+            c.dep_ in ("ccomp", "acl", "csubj")
+            and subject(c) is not None
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ):
+            return c
+    return root
 
 
 def find_clause(span: Span) -> Clause:
@@ -35,6 +55,7 @@ def find_clause(span: Span) -> Clause:
             break
         speaker = subject(root) or speaker
         root = ccomp
+    root = _extraposed(root)
     clause = Clause(span, root, speaker)
     for c in root.children:
         if c.dep_ == "mark" and c.lower_ == "that":
@@ -55,7 +76,17 @@ def pronoun_fix(clause: Clause) -> None:
         "she": not plural and (sp.ent_type_ == "PERSON" or sp.pos_ == "PROPN"),
         "they": plural,
     }
-    spk = Clause(sp.doc[sp.left_edge.i : sp.right_edge.i + 1], sp, None)
+    lo = sp.left_edge.i
+    # "Former world No 1 Caroline Wozniacki says": words the parser hung on the verb right before the name
+    # (no comma between) belong to it.
+    while (
+        lo > 0
+        and (prev := sp.doc[lo - 1]).head.i == sp.head.i
+        and prev.dep_ in ("npadvmod", "amod", "compound")
+    ):
+        lo = prev.left_edge.i
+    spk = Clause(sp.doc[lo : sp.right_edge.i + 1], sp, None)
+    spk.keep = set(range(lo, sp.right_edge.i + 1))
     strip_tails(spk)
     name = render(spk, headline_style=False)
     name = re.sub(r"^(?:[Tt]he|[Aa]n?) (?=[a-z])", "", name)
@@ -78,8 +109,24 @@ def in_quote_map(clause: Clause) -> list[tuple[int, int]]:
     return spans
 
 
+def _fronted(t: Token) -> bool:
+    """A scene-setter before the subject ("On Tuesday,", "While ..., ", "However,"). A bare noun or adverb
+    with no comma after it is more likely part of the subject the parser split off ("Former world No 1
+    Caroline Wozniacki": "world" hung on the verb)."""
+    if t.dep_ not in FRONTED or protected(t):
+        return False
+    comma_after = t.right_edge.i + 1 < len(t.doc) and t.doc[t.right_edge.i + 1].text in SEPARATORS
+    return t.dep_ not in ("npadvmod", "advmod", "dep") or comma_after or time_phrase(t)
+
+
 def strip_tails(clause: Clause) -> None:
     """Always-on cuts: material a headline never carries, whatever the length."""
+    before = set(clause.keep)
+    _strip(clause)
+    clause.stripped |= before - clause.keep
+
+
+def _strip(clause: Clause) -> None:
     doc = clause.doc
     subj = subject(clause.root)
     # Caption kicker: "Wanted: Police in Maryland have ..." -> drop the verbless label before the colon.
@@ -107,12 +154,23 @@ def strip_tails(clause: Clause) -> None:
             continue
         comma_before = t.left_edge.i > 0 and doc[t.left_edge.i - 1].text in SEPARATORS | {"("}
         dep = t.dep_
+        comma_after = t.right_edge.i + 1 < len(doc) and doc[t.right_edge.i + 1].text in SEPARATORS
+        # "Connor Chambers, now aged 18, of Oxley, was ...": whatever commas bracket after a noun describes it
+        # in passing (age, home town, job); a headline names the person and goes on.
+        bracketed = (
+            comma_before
+            and comma_after
+            and t.i > t.head.i
+            and t.head.pos_ in ("NOUN", "PROPN")
+            and dep in ("amod", "prep", "acl", "appos", "relcl", "npadvmod", "nummod")
+        )
         drop = (
-            dep in ("parataxis", "intj", "discourse", "meta")
+            bracketed
+            or dep in ("parataxis", "intj", "discourse", "meta")
             or (dep == "prep" and t.lower_ == "according")
             or (dep in ("appos", "relcl", "acl") and comma_before)
             or (dep == "advcl" and (t.i < t.head.i or comma_before))
-            or (t.head.i == clause.root.i and subj is not None and t.i < subj.i and dep in FRONTED)
+            or (t.head.i == clause.root.i and subj is not None and t.i < subj.i and _fronted(t))
             or (t.head.i == clause.root.i and dep in ("cc", "mark") and t.i == min(clause.keep))
         )
         # Participial tail after a comma (", emphasizing ...", ", focused on ..."): the small model often

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from briefing_service.headline.roles import time_phrase
 from briefing_service.headline.text import Clause, quoted, subject
 
 _HAVE = frozenset({"has", "have", "had", "'s", "'ve", "'d"})
@@ -25,6 +26,13 @@ _SAME_PAST = frozenset(
     "upset read".split()
 )
 _IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+_HOW_MANY = frozenset(
+    "cent percent majority minority number half third quarter rest lot lots most share".split()
+)
+_PAST_TIME = frozenset(
+    "yesterday last ago earlier previous night monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december".split()
+)
 _RELATIVE = frozenset({"who", "that", "which"})
 
 
@@ -78,8 +86,14 @@ def _plural(verb: Token, auxes: list[Token]) -> tuple[bool, bool]:
         and not subj.lower_.endswith(("ss", "us", "is"))
         and subj.ent_type_ not in ("GPE", "LOC", "PERSON", "FAC")
     )
+    # "20 per cent of women", "the majority of voters": the "of" phrase says how many.
+    of_plural = subj.lemma_.lower() in _HOW_MANY and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.tag_ in ("NNS", "NNPS") for g in c.children)
+        for c in subj.children
+    )
     plural = (
         named_plural
+        or of_plural
         or subj.tag_ in ("NNS", "NNPS")
         or subj.lower_ in _PLURAL_PRONOUNS
         or any(c.dep_ == "conj" for c in subj.children)
@@ -136,21 +150,41 @@ def _retense(clause: Clause, verb: Token, plural: bool | None = None, bare: bool
     return True
 
 
+def _backstory(clause: Clause) -> bool:
+    """The clause dates itself in a finished past: "ten years ago", "over 10 years", "in the 1990s"."""
+    for e in clause.doc.ents:
+        if e.label_ != "DATE" or e.start < clause.lo or e.end > clause.hi or e.start not in clause.keep:
+            continue
+        low = e.text.lower()
+        first = e.doc[e.start - 1].lower_ if e.start > 0 else ""
+        anchor = e.root.head if e.root.dep_ != "pobj" else e.root.head.head
+        if anchor.i != clause.root.i:
+            continue  # "near the site of a disaster 60 years ago": the news itself is today's
+        if "ago" in low or low.endswith("0s") or (first == "over" and low.endswith(("years", "decades"))):
+            return True
+    return False
+
+
 def headline_tense(clause: Clause, quote_spans: list[tuple[int, int]]) -> None:
     """Present tense / bare participle for the main verb and the verbs conjoined with it. All or nothing:
     "Man died and his brother is ..." must not become "Man dies and ... was"."""
     root = clause.root
     if any(a <= root.i <= b for a, b in quote_spans) or quoted(root):
         return  # a quotation keeps the speaker's tense
+    if _backstory(clause):
+        return  # "competed in 152 races over 10 years": a finished past, not today's news
     saved = (set(clause.keep), dict(clause.replace), set(clause.styled))
     if not _retense(clause, root):
         _future(clause)
         return
     root_plural, _ = _plural(root, [c for c in root.children if c.dep_ in ("aux", "auxpass")])
+    bare_passive = root.i not in clause.replace  # "were shot and killed" -> "shot and killed"
     for conj in (c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
         if conj.i not in clause.keep:
             continue
         own_subject = subject(conj) is not None
+        if bare_passive and not own_subject and conj.tag_ == "VBN":
+            continue  # the shared auxiliary went; the second participle reads right as it is
         # A conjunct with its own subject keeps its auxiliaries: "... but he is offering" must not lose "is".
         changed = _retense(clause, conj, None if own_subject else root_plural, bare=not own_subject)
         if not changed and conj.tag_ in ("VBD", "VBN") and not own_subject:
@@ -159,6 +193,19 @@ def headline_tense(clause: Clause, quote_spans: list[tuple[int, int]]) -> None:
             )
             return
     clause.headlinese = True
+    _drop_past_time(clause)
+
+
+def _drop_past_time(clause: Clause) -> None:
+    """ "Ed Miliband yesterday leaves door open": once the verb is in the headline present, a past time phrase
+    on it contradicts the tense, so it goes (a headline rarely carries the day anyway)."""
+    for c in list(clause.root.children):
+        if c.i in clause.keep and c.dep_ in ("npadvmod", "advmod", "prep") and time_phrase(c):
+            if not any(u.lower_ in _PAST_TIME for u in c.subtree):
+                continue  # "this year", "today": the present holds
+            before = set(clause.keep)
+            clause.drop_subtree(c)
+            clause.stripped |= before - clause.keep
 
 
 def _future(clause: Clause) -> None:

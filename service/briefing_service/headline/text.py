@@ -50,6 +50,9 @@ class Clause:
         # then a headline's finite predicate even though the token's own tag is VBN.
         self.headlinese = False
         self.styled: set[int] = set()  # tokens headline_style removed (auxiliaries): restored to re-parse
+        # Tokens the always-on cuts removed (attribution, appositives, parentheticals, fronted adverbials):
+        # material a headline never carries, so the check does not ask the rule book about them.
+        self.stripped: set[int] = set()
 
     def tokens(self) -> list[Token]:
         return [self.doc[i] for i in sorted(self.keep)]
@@ -127,6 +130,7 @@ def render(clause: Clause, headline_style: bool = True, upto: int | None = None)
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
     text = re.sub(r"^[\s,;:.\-–—]+|[\s,;:.\-–—!]+$", "", text)
+    text = re.sub(r"[,;:.!]+(['’])$", r"\1", text)  # "... 'totalitarian.'" -> "... 'totalitarian'"
     m = re.search(r"[^\W\d_]", text)
     # "99th qualifier", "45-year-old fan": a headline that opens with a number keeps its letters as they are
     if m and headline_style and not any(ch.isdigit() for ch in text[: m.start()]):
@@ -191,10 +195,15 @@ def _unbalanced_quotes(toks: list[Token]) -> set[int]:
 
 def quoted(t: Token) -> bool:
     """Inside a quotation on the same line: the speaker's words keep their articles."""
-    left = [u.text for u in t.doc[max(0, t.i - 30) : t.i]]
-    opens = sum(x in OPEN_Q or x in ('"', "'", "‘") for x in left)
-    closes = sum(x in CLOSE_Q or x == "’" for x in left)
-    return opens > closes
+    depth = 0
+    for u in t.doc[max(0, t.i - 30) : t.i]:
+        if u.text in OPEN_Q or u.text == "‘":
+            depth += 1
+        elif u.text in CLOSE_Q or (u.text == "’" and depth > 0):
+            depth -= 1
+        elif u.text in ('"', "'") and u.dep_ != "case":  # a straight quote opens or closes: it toggles
+            depth = depth - 1 if depth > 0 else depth + 1
+    return depth > 0
 
 
 _KEEP_THE = frozenset({"same", "last", "first", "next", "only", "other", "former", "latest", "late"})

@@ -1,17 +1,11 @@
-"""Lead-sentence headline: the richest short compression of the article's opening sentences.
+"""The richest headline one sentence allows: a small beam search over the deletions the rule book permits.
 
-A news headline is the lead sentence's who-did-what with the names and numbers kept (Daily Mail URL slugs,
-the closest thing to a reference we have, are mostly the lead's content words). The older path in headline.py
-cuts subtrees in a fixed order until the sentence fits, which often throws away the object and keeps the
-time phrase, or overshoots to five words. Here the same deletable subtrees (``optional_levels``) are searched
-with a small beam: every candidate is still a whole-subtree deletion of the parse (never a cut mid-phrase),
-rewritten in headline style first (headline_style.py: "has denied" -> "denies", "has been jailed" ->
-"jailed"), checked for the shapes of a misparse cut open (headline_check.py), and the one that fits
-``max_words`` and keeps the most *content value* wins. Content value is a word's part of speech (names and
-numbers most, then nouns and verbs; function words nothing) times how often the article repeats it, so the
-article's topic words survive. The search starts twice, from the reported statement and from the whole
-sentence with its speaker, and runs over the first three sentences until one compresses to a clause with a
-named subject. About 7 ms per article (the 143 dev articles, measured in the eval harness).
+Every candidate is the sentence's parse with whole subtrees removed (cuts.py proposes only cuts roles.py
+allows), rewritten in headline style (style.py: "has denied" -> "denies", "has been jailed" -> "jailed") and
+checked (check.py) before it may win. Among those that fit ``max_words`` the one keeping the most *content
+value* wins: a word's part of speech (names and numbers most, then nouns and verbs; function words nothing)
+times how often the article repeats it, so the article's topic words survive and, when in doubt, more is kept.
+The search starts twice, from the reported statement and from the whole sentence with its speaker.
 """
 
 from __future__ import annotations
@@ -19,11 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from briefing_service.headline.check import is_good, weak_subject
-from briefing_service.headline.cuts import optional_levels
+from briefing_service.headline.check import problem
+from briefing_service.headline.cuts import optional_subtrees
 from briefing_service.headline.frame import find_clause, in_quote_map, pronoun_fix, strip_tails
 from briefing_service.headline.style import headline_tense, reduce_relatives
 from briefing_service.headline.text import Clause, render
@@ -36,12 +31,17 @@ _REPEAT_BONUS = 0.3  # per use of the word in the article, up to _MAX_REPEATS
 _MAX_REPEATS = 3
 _BEAM = 6
 _MAX_DELETIONS = 8
-# Longer openings are run-ons or glued captions; the search is left to the old path there, which also bounds
-# its cost (measured: a 120-token sentence took 0.9 s before the bounds below).
-_MAX_LEAD_TOKENS = 80
+# Longer "sentences" are run-ons or glued captions, and bound the search's cost (a 120-token sentence took
+# 0.9 s before these bounds).
+MAX_SEARCH_TOKENS = 80
 _HYPHEN_SLACK = 4  # "40-metre" is three tokens and one word
-_MIN_LEAD_WORDS = 6  # shorter opening "sentences" are kickers or bylines ("Arsenal defender")
-_LEAD_SENTENCES = 3  # the opening sentence first; the next two when it does not compress to a named clause
+
+
+@dataclass(frozen=True)
+class Found:
+    text: str
+    value: float  # content value kept, the search's objective
+    news_value: float  # the part of it inside the reported statement (the speaker not counted)
 
 
 def article_counts(sentences: Sequence[Span], limit: int = 20) -> Counter[str]:
@@ -59,7 +59,9 @@ def _values(span: Span, counts: Counter[str]) -> dict[int, float]:
     out: dict[int, float] = {}
     for t in span:
         # Dates and times are context, not news: "on Tuesday" never earns its words in a headline.
-        if t.is_punct or t.is_space or t.is_stop or t.pos_ == "AUX" or t.ent_type_ in ("DATE", "TIME"):
+        if t.is_punct or t.is_space or (t.is_stop and not t.like_num) or t.pos_ == "AUX":
+            continue  # ("one", "six" are stop words to spaCy, and numbers to a reader)
+        if t.ent_type_ in ("DATE", "TIME"):
             continue
         base = 1.0 if t.like_num else _POS_VALUE.get(t.pos_, 0.1)
         repeats = min(_MAX_REPEATS, counts.get(t.lemma_.lower(), 0))
@@ -73,6 +75,7 @@ def _clone(clause: Clause) -> Clause:
     new.keep = set(clause.keep)
     new.replace = dict(clause.replace)
     new.styled = set(clause.styled)
+    new.stripped = set(clause.stripped)
     return new
 
 
@@ -91,7 +94,9 @@ def _starts(span: Span) -> list[Clause]:
             elif t.i > statement and t.left_edge.i > 0 and span.doc[t.left_edge.i - 1].text == ",":
                 # "..., a development that could reshape ...": a comment on the statement that the parser
                 # hung on the reporting verb; never part of what was said.
+                before = set(whole.keep)
                 whole.drop_subtree(t)
+                whole.stripped |= before - whole.keep
         out.append(whole)
     for clause in out:
         strip_tails(clause)  # appositives, comma-relatives, participial tails: never headline material
@@ -101,37 +106,45 @@ def _starts(span: Span) -> list[Clause]:
     return out
 
 
-def best_compression(span: Span, max_words: int, counts: Counter[str]) -> tuple[str, float, bool] | None:
-    """(headline, content value, strong) for the best fitting compression of ``span``, or None.
-
-    ``strong`` is False when the subject is an unresolved pronoun ("He said it would ...")."""
-    if len(span) == 0 or len(span) > _MAX_LEAD_TOKENS or CHROME.search(span.text):
-        return None
-    if any(_GLUED_TAG.match(t.text) and any(u.is_alpha for u in span[: t.i - span.start]) for t in span[:10]):
-        return None  # "Kathmandu, Nepal (CNN)Rescuers ...": the dateline stayed and the parse hangs off it
-    found = best_clause(span, max_words, counts)
-    return None if found is None else found[:3]
+def searchable(span: Span) -> bool:
+    if len(span) == 0 or len(span) > MAX_SEARCH_TOKENS or CHROME.search(span.text):
+        return False
+    # "Kathmandu, Nepal (CNN)Rescuers ...": the dateline stayed and the parse hangs off it
+    return not any(
+        _GLUED_TAG.match(t.text) and any(u.is_alpha for u in span[: t.i - span.start]) for t in span[:10]
+    )
 
 
-def best_clause(span: Span, max_words: int, counts: Counter[str]) -> tuple[str, float, bool, Clause] | None:
+def news_value(span: Span, counts: Counter[str]) -> float:
+    """What the sentence's statement is worth (attribution peeled): the ceiling of any headline's news_value."""
     values = _values(span, counts)
-    best: tuple[str, float, bool, Clause] | None = None
-    for clause in _starts(span):
-        found = _search(clause, values, max_words)
-        if found is not None and (best is None or found[1] > best[1]):
+    return sum(values.get(t.i, 0.0) for t in find_clause(span).root.subtree)
+
+
+def best_headline(span: Span, max_words: int, counts: Counter[str], min_words: int) -> Found | None:
+    """The fitting, checked compression of ``span`` that keeps the most content value, or None."""
+    if not searchable(span):
+        return None
+    values = _values(span, counts)
+    starts = _starts(span)
+    statement = {t.i for t in starts[0].root.subtree}
+    best: Found | None = None
+    for clause in starts:
+        found = _search(clause, values, statement, max_words, min_words)
+        if found is not None and (best is None or found.value > best.value):
             best = found
     return best
 
 
 def _search(
-    clause: Clause, values: dict[int, float], max_words: int
-) -> tuple[str, float, bool, Clause] | None:
-    deletable = [t for level in optional_levels(clause) for t in level]
+    clause: Clause, values: dict[int, float], statement: set[int], max_words: int, min_words: int
+) -> Found | None:
+    deletable = optional_subtrees(clause)
 
     def value(c: Clause) -> float:
         return sum(values.get(i, 0.0) for i in c.keep)
 
-    best: tuple[str, float, bool, Clause] | None = None
+    best: Found | None = None
 
     def consider(c: Clause) -> bool:
         """Score ``c`` as a finished candidate if it fits; True when it fits (then it is never cut further)."""
@@ -144,9 +157,11 @@ def _search(
         if len(text.split()) > max_words:
             return False
         v = value(c)
-        shorter = best is not None and v == best[1] and len(text) < len(best[0])  # same content, fewer words
-        if (best is None or v > best[1] or shorter) and is_good(c, text, max_words):
-            best = (text, v, not weak_subject(c), c)
+        shorter = (
+            best is not None and v == best.value and len(text) < len(best.text)
+        )  # same content, fewer words
+        if (best is None or v > best.value or shorter) and problem(c, text, max_words, min_words) is None:
+            best = Found(text, v, sum(values.get(i, 0.0) for i in c.keep if i in statement))
         return True
 
     # The beam holds states still too long. Every child is checked as soon as it is made, so one big cut
@@ -171,19 +186,3 @@ def _search(
             break
         beam = sorted(grown, key=value, reverse=True)[:_BEAM]
     return best
-
-
-def lead_headline(lead: Sequence[Span], max_words: int, counts: Counter[str]) -> str | None:
-    """Headline from the article's opening sentences (document order), or None when none compresses into a
-    clause with a named (non-pronoun) subject."""
-    tried = 0
-    for sent in lead:
-        if sum(1 for t in sent if t.is_alpha or t.like_num) < _MIN_LEAD_WORDS:
-            continue
-        result = best_compression(sent, max_words, counts)
-        if result is not None and result[2]:
-            return result[0]
-        tried += 1
-        if tried >= _LEAD_SENTENCES:
-            break
-    return None
