@@ -24,6 +24,7 @@ from briefing_service.headline.words import (
     FINITE,
     MIN_WORDS,
     PRONOUNS,
+    REPORTING,
     SUBJ,
 )
 
@@ -110,6 +111,11 @@ JUNK = re.compile(
 )
 
 
+# Verbs that announce what follows: at the very end, with nothing after them, the sentence was cut short.
+_SAYS = REPORTING | {"show", "mean", "prove", "demonstrate", "indicate", "ask", "wonder"}
+_POSSESSIVE = frozenset({"his", "her", "their", "its", "my", "our", "your"})
+
+
 def weak_subject(clause: Clause) -> bool:
     """The subject points at something the headline does not name: "He", "They", "These images", "There"."""
     subj = subject(clause.root)
@@ -117,7 +123,11 @@ def weak_subject(clause: Clause) -> bool:
         return False
     if subj.dep_ == "expl" or subj.lower_ in PRONOUNS:
         return True
-    return any(c.dep_ == "det" and c.lower_ in DEMONSTRATIVES for c in subj.children)
+    # "These images", "His country": the noun is only identified by what came before
+    return any(
+        (c.dep_ == "det" and c.lower_ in DEMONSTRATIVES) or (c.dep_ == "poss" and c.lower_ in _POSSESSIVE)
+        for c in subj.children
+    )
 
 
 def _cut_points(clause: Clause) -> list[Token]:
@@ -215,17 +225,18 @@ def _cut_problem(clause: Clause) -> str | None:
             and subject(t) is None
         ):
             return "tenses mixed"  # "steals £90,000, then pretended ..."
-    for e in clause.doc.ents:
-        if e.end <= clause.lo or e.start >= clause.hi:
-            continue
+    for e in clause.ents:
         kept = [t.i in present for t in e if not t.is_punct]
         if any(kept) and not all(kept) and not all(t.i in clause.stripped for t in e if t.i not in present):
             return f"name cut: '{e.text}'"
     return None
 
 
-def problem(clause: Clause, text: str, max_words: int, min_words: int = MIN_WORDS) -> str | None:
-    """Why this candidate may not be a headline, or None when it passes every check."""
+def problem(
+    clause: Clause, text: str, max_words: int, min_words: int = MIN_WORDS, named_subject: bool = True
+) -> str | None:
+    """Why this candidate may not be a headline, or None when it passes every check. ``named_subject=False``
+    lets a pronoun subject through: the last resort before a bare cut, well-formed if not informative."""
     root = clause.root
     n = len(text.split())
     if not min_words <= n <= max_words:
@@ -235,7 +246,7 @@ def problem(clause: Clause, text: str, max_words: int, min_words: int = MIN_WORD
     subj = subject(root)
     if subj is None or subj.i not in clause.keep | set(clause.replace):
         return "no subject"
-    if weak_subject(clause):
+    if named_subject and weak_subject(clause):
         return f"subject '{subj.text}' names nothing"
     kids = [c for c in root.children if c.i in clause.keep]
     first = next((t for t in clause.tokens() if not t.is_punct), None)
@@ -259,10 +270,22 @@ def problem(clause: Clause, text: str, max_words: int, min_words: int = MIN_WORD
         return "no finite verb"
     words = [t for t in clause.tokens() if not t.is_punct]
     last = words[-1] if words else None
-    if last is None or last.tag_ in _OPEN_TAGS or last.dep_ in DANGLING - {"advmod", "nummod", "compound"}:
+    if (
+        last is None
+        or last.tag_ in _OPEN_TAGS
+        or last.dep_ in (DANGLING | {"dep"}) - {"advmod", "nummod", "compound"}
+    ):
         return "ends open"
     if last.dep_ == "advmod" and len(words) > 1 and clause.doc[last.i - 1].text in (",", ";"):
         return "ends open"  # "... gambling habit, then": the clause it opened was cut
+    if (
+        last.pos_ == "VERB"
+        and last.lemma_.lower() in _SAYS
+        and not any(
+            c.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd") and c.i in clause.keep for c in last.children
+        )
+    ):
+        return "ends open"  # "... however statistics from the last 10 years show"
     cut = _cut_problem(clause)
     if cut is not None:
         return cut

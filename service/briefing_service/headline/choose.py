@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from briefing_service.headline.opening import news_sentences
 from briefing_service.headline.plain import phrase_cut, whole_sentence
-from briefing_service.headline.search import article_counts, best_headline, news_value
+from briefing_service.headline.search import SentenceSearch, article_counts
 
 # Never longer than this: a longer correct headline beats a short broken one, but past 20 words it is a
 # paragraph.
@@ -53,16 +53,26 @@ def choose_headline(
             return found[0]
     except Exception:  # robustness over polish: fall through to the caller's fallback text
         pass
-    return _words_cut(fallback if isinstance(fallback, str) else "", _long_budget(max_words))
+    text = fallback if isinstance(fallback, str) and fallback.strip() else _first_text(lead or candidates)
+    return _words_cut(text, _long_budget(max_words))
+
+
+def _first_text(sentences: Sequence[Span]) -> str:
+    """Never an empty headline: the first sentence's words when nothing else is left."""
+    try:
+        return next((s.text for s in sentences if s.text.strip()), "")
+    except Exception:
+        return ""
 
 
 def _best(sent: Span, max_words: int, long_words: int, counts: Counter[str]) -> tuple[str, str] | None:
     """The short compression, unless it throws away most of what a longer correct one keeps ("Florida woman
     facing charges" against "... after being accused of kicking a deputy")."""
-    short = best_headline(sent, max_words, counts, min(MIN_WORDS, max_words))
-    if short is not None and short.news_value >= KEEP_SHARE * news_value(sent, counts):
+    search = SentenceSearch(sent, counts)
+    short = search.best(max_words, min(MIN_WORDS, max_words))
+    if short is not None and short.news_value >= KEEP_SHARE * search.news_value():
         return short.text, "compressed"
-    long = best_headline(sent, long_words, counts, min(MIN_WORDS, max_words))
+    long = search.best(long_words, min(MIN_WORDS, max_words))
     if short is not None and long is not None and _TRACE is not None:
         _TRACE.append((round(short.news_value / max(long.news_value, 1e-9), 2), short.text, long.text))
     if short is not None and (long is None or short.news_value >= KEEP_SHARE * long.news_value):
@@ -96,6 +106,12 @@ def choose_with_stage(
         whole = whole_sentence(sent, long_words, min(MIN_WORDS, max_words))
         if whole is not None:
             return whole, f"whole, {where}"
+    for sent, where in order:  # last resorts: a pronoun subject ("He joins ..."), then a bare cut
+        found_weak = SentenceSearch(sent, counts).best(
+            long_words, min(MIN_WORDS, max_words), named_subject=False
+        )
+        if found_weak is not None:
+            return found_weak.text, f"pronoun subject, {where}"
     for sent in [*opening[:1], *ranked[:1]]:
         cut = phrase_cut(sent, long_words)
         if len(cut.split()) >= min(MIN_WORDS, max_words):

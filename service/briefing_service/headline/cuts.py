@@ -3,7 +3,7 @@ sentence's surface intact (a quotation, a hyphenated word and a name are never c
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from briefing_service.headline.frame import in_quote_map
 from briefing_service.headline.roles import cut_allowed
@@ -22,13 +22,11 @@ def _splits_word(t: Token) -> bool:
     )
 
 
-def _splits_name(t: Token) -> bool:
+def _splits_name(t: Token, ents: list[Span]) -> bool:
     """The subtree takes part of a named entity and leaves the rest ("National Institutes [of Health]")."""
     lo, hi = t.left_edge.i, t.right_edge.i
     return any(
-        (e.start < lo < e.end) or (e.start <= hi < e.end - 1)
-        for e in t.doc.ents
-        if e.start <= hi and e.end > lo
+        (e.start < lo < e.end) or (e.start <= hi < e.end - 1) for e in ents if e.start <= hi and e.end > lo
     )
 
 
@@ -42,7 +40,7 @@ def optional_subtrees(clause: Clause) -> list[Token]:
         lo, hi = t.left_edge.i, t.right_edge.i
         if any(a < lo <= b or a <= hi < b for a, b in quotes):
             continue  # never cut inside a quotation: it is the speaker's wording
-        if _splits_word(t) or _splits_name(t):
+        if _splits_word(t) or _splits_name(t, clause.ents):
             continue
         out.append(t)
     return sorted(out, key=lambda t: -t.i)

@@ -27,6 +27,13 @@ def whole_sentence(span: Span, max_words: int, min_words: int) -> str | None:
     quotes = sum(ch in '"“”' for ch in text) + len(re.findall(r"(?:^|\s)'|'(?:\s|$)", text))
     if quotes % 2 or not text[:1].isupper():
         return None
+    last = next((t for t in reversed(span) if not t.is_punct and not t.is_space), None)
+    if (
+        last is None
+        or last.tag_ in ("IN", "TO", "DT", "CC", "WDT", "WP", "WRB", "PRP$")
+        or last.dep_ == "dep"
+    ):
+        return None  # "A Boston woman has been indicted with": the segmenter cut the sentence short
     return text
 
 

@@ -146,20 +146,56 @@ def _after_object(prep: Token) -> bool:
     return all(o.right_edge.i < prep.i for o in objects)
 
 
+def _unmarked_subject(t: Token) -> bool:
+    """ "guilty of raping three more women prompting her father ...": a clause the parser gave a subject from
+    the words before it, with no comma, "and" or conjunction to open it; cutting it takes the object of the
+    verb before."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < t.i for c in t.children):
+        return False
+    prev = t.doc[t.left_edge.i - 1] if t.left_edge.i > 0 else None
+    first = t.left_edge  # "when he refused", "after it emerged": a subordinator opens it
+    opened = first.tag_ in ("IN", "WRB", "WDT", "WP", "CC") or (prev is not None and prev.is_punct)
+    return not opened and prev is not None and prev.dep_ != "cc"
+
+
+def _trailing_aside(t: Token) -> bool:
+    """ "... as the convicted killer – complete with fake blood and kit.": a modifier set off by a dash or comma
+    that runs to the end of the sentence is an aside, whatever the parser hung it on."""
+    if t.dep_ not in ("amod", "prep", "acl", "appos", "npadvmod", "advmod") or t.left_edge.i == 0:
+        return False
+    doc = t.doc
+    words_after = [u for u in doc[t.right_edge.i + 1 : t.sent.end] if not u.is_punct]
+    return doc[t.left_edge.i - 1].text in (",", "–", "—", "-", "--") and not words_after
+
+
 def cut_allowed(t: Token) -> bool:
     """May ``t`` (with its subtree) be cut while its head stays? Never for an argument or a protected word."""
     dep, head = t.dep_, t.head
     if dep in ARGUMENTS or protected(t) or head.i == t.i:
         return False
+    if _trailing_aside(t):
+        return True
     if dep in ("prep", "agent"):
         return adjunct_pp(t)
+    if dep in ("advcl", "acl", "conj") and _unmarked_subject(t):
+        return False
     if dep == "advcl":
         marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
         # "it would be fatal for the Tories to give ...", "is set to": an infinitive after a predicate
         # adjective or a copula completes it.
         infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children)
         predicate = head.lemma_ == "be" or head.pos_ == "ADJ" or any(c.dep_ == "acomp" for c in head.children)
-        return not marks & CONDITIONAL_MARKS and not (infinitive and predicate)
+        # "a collision sent the vehicle teetering", "left him fighting for life": a participle right after the
+        # object completes the verb.
+        obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+        complement = (
+            obj is not None
+            and t.tag_ in ("VBG", "VBN")
+            and t.left_edge.i == t.i
+            and obj.right_edge.i == t.i - 1
+        )
+        return not marks & CONDITIONAL_MARKS and not (infinitive and predicate) and not complement
+
     if dep == "conj":
         # A second verb phrase or clause goes whole with its "and"; one of two named people or things never
         # does ("David and Victoria Beckham" -> "David").

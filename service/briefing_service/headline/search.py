@@ -115,29 +115,43 @@ def searchable(span: Span) -> bool:
     )
 
 
-def news_value(span: Span, counts: Counter[str]) -> float:
-    """What the sentence's statement is worth (attribution peeled): the ceiling of any headline's news_value."""
-    values = _values(span, counts)
-    return sum(values.get(t.i, 0.0) for t in find_clause(span).root.subtree)
+class SentenceSearch:
+    """The searches over one sentence: its start clauses and word values are built once and shared by the
+    searches at different budgets."""
+
+    def __init__(self, span: Span, counts: Counter[str]) -> None:
+        self.span = span
+        self.ok = searchable(span)
+        self.values = _values(span, counts) if self.ok else {}
+        self.starts = _starts(span) if self.ok else []
+        self.statement = {t.i for t in self.starts[0].root.subtree} if self.starts else set()
+
+    def news_value(self) -> float:
+        """What the statement is worth (attribution peeled): the ceiling of any headline's news_value."""
+        return sum(self.values.get(i, 0.0) for i in self.statement)
+
+    def best(self, max_words: int, min_words: int, named_subject: bool = True) -> Found | None:
+        """The fitting, checked compression that keeps the most content value, or None."""
+        best: Found | None = None
+        for clause in self.starts:
+            found = _search(clause, self.values, self.statement, max_words, min_words, named_subject)
+            if found is not None and (best is None or found.value > best.value):
+                best = found
+        return best
 
 
 def best_headline(span: Span, max_words: int, counts: Counter[str], min_words: int) -> Found | None:
     """The fitting, checked compression of ``span`` that keeps the most content value, or None."""
-    if not searchable(span):
-        return None
-    values = _values(span, counts)
-    starts = _starts(span)
-    statement = {t.i for t in starts[0].root.subtree}
-    best: Found | None = None
-    for clause in starts:
-        found = _search(clause, values, statement, max_words, min_words)
-        if found is not None and (best is None or found.value > best.value):
-            best = found
-    return best
+    return SentenceSearch(span, counts).best(max_words, min_words)
 
 
 def _search(
-    clause: Clause, values: dict[int, float], statement: set[int], max_words: int, min_words: int
+    clause: Clause,
+    values: dict[int, float],
+    statement: set[int],
+    max_words: int,
+    min_words: int,
+    named_subject: bool = True,
 ) -> Found | None:
     deletable = optional_subtrees(clause)
 
@@ -160,7 +174,9 @@ def _search(
         shorter = (
             best is not None and v == best.value and len(text) < len(best.text)
         )  # same content, fewer words
-        if (best is None or v > best.value or shorter) and problem(c, text, max_words, min_words) is None:
+        if (best is None or v > best.value or shorter) and problem(
+            c, text, max_words, min_words, named_subject
+        ) is None:
             best = Found(text, v, sum(values.get(i, 0.0) for i in c.keep if i in statement))
         return True
 

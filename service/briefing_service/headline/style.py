@@ -29,6 +29,7 @@ _IRREGULAR_3SG = {"be": "is", "have": "has", "do": "does", "go": "goes"}
 _HOW_MANY = frozenset(
     "cent percent majority minority number half third quarter rest lot lots most share".split()
 )
+_STAYS_PUT = frozenset("long always already just still ever never yet since".split())
 _PAST_TIME = frozenset(
     "yesterday last ago earlier previous night monday tuesday wednesday thursday friday saturday sunday "
     "january february march april may june july august september october november december".split()
@@ -117,6 +118,15 @@ def _retense(clause: Clause, verb: Token, plural: bool | None = None, bare: bool
         return False  # "It's well known": the contraction cannot be dropped or re-tensed on its own
     if any(a.lower_ == "had" for a in auxes):
         return False  # past perfect is backstory ("two months had passed"), not the news
+    if verb.lemma_ == "use" and any(c.dep_ == "xcomp" for c in kids):
+        return False  # "used to lead a fast-paced life" is a finished habit, not "uses to"
+    if any(c.lower_ == "since" and c.dep_ in ("prep", "mark") for c in kids) or any(
+        g.lower_ == "since" for c in kids if c.dep_ == "advcl" for g in c.children
+    ):
+        return False  # "has scored three goals since returning": the perfect is the point
+    first_aux = min((a.i for a in auxes + passive), default=verb.i)
+    if any(verb.doc[i].lower_ in _STAYS_PUT and i in clause.keep for i in range(first_aux + 1, verb.i)):
+        return False  # "have long been home" -> "long are home": the adverb needs its auxiliary
     subj = subject(verb)
     if plural is None:
         plural, first = _plural(verb, auxes + passive)
@@ -152,7 +162,7 @@ def _retense(clause: Clause, verb: Token, plural: bool | None = None, bare: bool
 
 def _backstory(clause: Clause) -> bool:
     """The clause dates itself in a finished past: "ten years ago", "over 10 years", "in the 1990s"."""
-    for e in clause.doc.ents:
+    for e in clause.ents:
         if e.label_ != "DATE" or e.start < clause.lo or e.end > clause.hi or e.start not in clause.keep:
             continue
         low = e.text.lower()

@@ -53,6 +53,8 @@ class Clause:
         # Tokens the always-on cuts removed (attribution, appositives, parentheticals, fronted adverbials):
         # material a headline never carries, so the check does not ask the rule book about them.
         self.stripped: set[int] = set()
+        # The sentence's named entities, looked up once (Doc.ents builds new spans on every access).
+        self.ents: list[Span] = list(span.ents)
 
     def tokens(self) -> list[Token]:
         return [self.doc[i] for i in sorted(self.keep)]
