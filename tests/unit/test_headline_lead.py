@@ -21,8 +21,8 @@ def test_lead_keeps_names_and_subject_and_drops_attribution(nlp: Language) -> No
         "city zoo while his parents were taking photographs, officials said on Monday. "
         "The zoo will review its fences. A keeper said the bears were calm.",
     )
-    out = choose_headline(s[1:], 14, lead=s)
-    # the lead, not the ranked candidate; headline style drops the progressive's "is"; the "while" clause
+    out = choose_headline([s[1], s[0], s[2]], 14, lead=s)  # the ranker puts the opening second
+    # the lead, not the top-ranked candidate; headline style drops the progressive's "is"; the "while" clause
     # goes whole, and the zoo's name is worth a 15th word
     assert (
         out
@@ -147,3 +147,13 @@ def test_partitive_keeps_its_of_phrase(nlp: Language) -> None:
     assert ("of", "16") not in deletable
     assert ("of", "acquisition") not in deletable  # an "of" phrase is the noun's own
     assert deletable == {("approved", "tested")}  # the "before" clause goes whole
+
+
+def test_an_opening_the_ranker_puts_below_third_gives_way_to_the_top_key_point(nlp: Language) -> None:
+    s = sents(
+        nlp,
+        "The old harbour has seen many summers. Gulls circle the quay. Boats rock at anchor. "
+        "The Valmora port authority has approved a plan to dredge the harbour channel for cargo ships.",
+    )
+    out = choose_headline([s[3], s[1], s[2], s[0]], 14, lead=s)
+    assert out == "Valmora port authority approves plan to dredge harbour channel for cargo ships"

@@ -113,6 +113,22 @@ JUNK = re.compile(
 
 # Verbs that announce what follows: at the very end, with nothing after them, the sentence was cut short.
 _SAYS = REPORTING | {"show", "mean", "prove", "demonstrate", "indicate", "ask", "wonder"}
+_QUOTE_MARK = re.compile(r"(?:(?<=^)|(?<=\s))['‘\"“](?=\w)|(?<=[\w.,!?])['’\"”](?=\s|$|[,.;:!?])")
+
+
+def _open_quote(text: str) -> bool:
+    """A quotation opened and never closed. A mark after a word with nothing open is an apostrophe
+    ("Netherlands' Queen"), not a closing quote."""
+    depth = 0
+    for m in _QUOTE_MARK.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        if before.isspace():
+            depth += 1
+        elif depth:
+            depth -= 1
+    return depth > 0
+
+
 _POSSESSIVE = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 
 
@@ -208,11 +224,25 @@ def _cut_problem(clause: Clause) -> str | None:
             # "died [after the split] from golfer X": the parser hung the second phrase on the verb, but it
             # may belong to the noun just cut; alone it says something else.
             return f"'{after.text}' phrase loses its anchor"
+        nxt = min((i for i in present if i > t.right_edge.i), default=None)
+        if nxt is not None and clause.doc[nxt].text == "," and t.dep_ not in ("conj", "cc", "advcl", "relcl"):
+            after_comma = min((i for i in present if i > nxt), default=None)
+            if after_comma is not None and clause.doc[after_comma].pos_ in ("PROPN", "NOUN"):
+                return "a comma now joins what the cut separated"  # "markings[ in X], Kincardineshire should"
         if _inside_coordination(t, present):
             return "a cut inside 'X and Y' joins different things"
         if _reattached(clause, t, present):
             return "a kept phrase now reads as part of the clause before it"
     for t in clause.tokens():
+        if (
+            t.tag_ in ("VBD", "VBP", "VBZ")
+            and t.dep_ in ("advcl", "ccomp", "acl", "relcl", "parataxis", "dep")
+            and not any(c.dep_ in SUBJ and c.i in present for c in t.children)
+            and t.i not in clause.replace
+        ):
+            return (
+                f"'{t.text}' has no subject"  # "... paying £140 per day [to train ... as families] hire help"
+            )
         conjuncts = [c for c in t.head.children if c.dep_ == "conj" and c.i > t.i]
         if t.dep_ == "cc" and conjuncts and not any(c.i in present for c in conjuncts):
             return f"'{t.text}' joins nothing"
@@ -243,6 +273,8 @@ def problem(
         return f"{n} words"
     if CHROME.search(text) or JUNK.search(text):
         return "junk"
+    if _open_quote(text):
+        return "unbalanced quotes"  # "idea 'mad and voiced fears": the closing mark went with a cut
     subj = subject(root)
     if subj is None or subj.i not in clause.keep | set(clause.replace):
         return "no subject"
@@ -270,6 +302,9 @@ def problem(
         return "no finite verb"
     words = [t for t in clause.tokens() if not t.is_punct]
     last = words[-1] if words else None
+    final = clause.doc[clause.hi - 1] if clause.hi > clause.lo else None
+    if last is not None and final is not None and last.i == final.i and not final.is_punct:
+        return "sentence cut short"  # no full stop: the segmenter or the page broke the sentence here
     if (
         last is None
         or last.tag_ in _OPEN_TAGS

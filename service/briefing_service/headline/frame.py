@@ -145,8 +145,12 @@ def _strip(clause: Clause) -> None:
             close = next((u for u in toks[i + 1 :] if u.text in (")", "]")), None)
             if close is not None:
                 clause.drop(t.i, close.i)
-        elif t.text in ("—", "–", "--") and i > 0:
-            close = next((u for u in toks[i + 1 :] if u.text == t.text), None)
+        elif (
+            t.text in ("—", "–", "--") or (t.text == "-" and t.whitespace_ and doc[t.i - 1].whitespace_)
+        ) and i > 0:
+            close = next(
+                (u for u in toks[i + 1 :] if u.text == t.text and (u.text != "-" or u.whitespace_)), None
+            )
             if close is not None and t.i in clause.keep:
                 clause.drop(t.i, close.i)
     for t in clause.tokens():

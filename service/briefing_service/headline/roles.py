@@ -39,6 +39,7 @@ ARGUMENTS = frozenset(
     "pobj pcomp case poss nummod quantmod compound nmod predet mark det".split()
 )
 _VERBAL = ("VERB", "AUX")
+_COMPLETES = frozenset("dobj dative attr acomp oprd ccomp xcomp prep agent".split())
 _NOMINAL = ("NOUN", "PROPN", "PRON", "NUM")
 
 
@@ -110,7 +111,7 @@ def adjunct_pp(prep: Token) -> bool:
     if _after_number(prep) or any(c.dep_ == "pobj" and c.lower_ in NEGATION for c in prep.children):
         return False
     if head.pos_ in _VERBAL:
-        if time_phrase(prep) or low in ADJUNCT_PREPS or prep.dep_ == "agent":
+        if time_phrase(prep) or low in ADJUNCT_PREPS:
             return True
         if low in ("in", "at", "on", "from", "near", "across") and _place_or_time_object(prep):
             return True
@@ -175,12 +176,16 @@ def cut_allowed(t: Token) -> bool:
         return False
     if _trailing_aside(t):
         return True
-    if dep in ("prep", "agent"):
+    if dep == "agent":
+        return False  # "set to be dominated [by ...]": who did it is often the news, and the verb's sense
+    if dep == "prep":
         return adjunct_pp(t)
     if dep in ("advcl", "acl", "conj") and _unmarked_subject(t):
         return False
     if dep == "advcl":
         marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
+        if t.tag_ in ("VBD", "VBP", "VBZ") and t.left_edge.tag_ not in ("IN", "WRB", "WDT", "WP"):
+            return False  # a finite clause with no "when"/"after" is the parser's guess, not a subordinate
         # "it would be fatal for the Tories to give ...", "is set to": an infinitive after a predicate
         # adjective or a copula completes it.
         infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children)
@@ -203,7 +208,11 @@ def cut_allowed(t: Token) -> bool:
         # one of the families in the town denied ..." parsed as a second verb of the main clause).
         prev = t.doc[t.left_edge.i - 1] if t.left_edge.i > 0 else None
         introduced = prev is not None and (prev.dep_ in ("cc", "preconj") or prev.text in (",", ";"))
-        return t.pos_ in _VERBAL and head.pos_ in _VERBAL and introduced
+        # "suspected of abducting and killing an elderly couple": the first verb shares the second's object.
+        shares = not any(c.dep_ in _COMPLETES for c in head.children) and any(
+            c.dep_ in _COMPLETES for c in t.children
+        )
+        return t.pos_ in _VERBAL and head.pos_ in _VERBAL and introduced and not shares
     if dep in ("relcl", "acl"):
         # "footage of a man hurling abuse", "a daughter who stole £70,000": a common noun is identified by its
         # clause; "the suggestion that ...", "plans to sell the club": the noun's own complement stays.
