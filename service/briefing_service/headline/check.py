@@ -1,10 +1,19 @@
-"""Soundness checks for a compressed headline: the parse configurations that make a deletion unsafe.
+"""The candidate check: nothing becomes a headline before it passes.
 
-Deleting whole subtrees keeps a compression grammatical only when the parse is right. The small model's
-typical mistakes show up as a few tell-tale shapes, and a compression that keeps one of them next to a
-deletion reads as garbage ("David Cameron launches attack on Labour MPs 'bleating' more than a million people
-turn", where "turned" was parsed as a conjunct of "launched" with no "and"). These checks reject such
-candidates; the search then takes the next best one. They only ever reject, so a correct parse loses nothing
+What a reader rejects on sight, as rules on the parse of the kept words:
+- every cut point (a word removed while its head stayed) is a cut the rule book allows (roles.py): the main
+  verb keeps its object, complement and particle; negation, modality, aspect and quantity words stay; an
+  "of" phrase stays with its noun;
+- a clause goes whole or stays whole: a kept finite clause keeps its subject, a kept "and" its conjunct, a name
+  is never cut in half, a cut never joins different things ("kicking a deputy [in the face] and thigh") or
+  hangs a kept phrase on the wrong word ("the five years he spent [imprisoned ...] meeting the Pope");
+- the subject names something: no pronoun, "There", "These images", "His country";
+- nothing dangles at the end: no preposition, article, conjunction, relative word, or "said" with nothing
+  said; the sentence was not cut short by the page;
+- a finite verb, no source junk, no unclosed quotation, and none of the shapes that mark a misparse cut open
+  ("David Cameron launches attack on Labour MPs 'bleating' more than a million people turn", where "turned"
+  was parsed as a conjunct of "launched" with no "and").
+The checks only ever reject: the search then takes the next best candidate, and a correct parse loses nothing
 but the odd candidate.
 """
 

@@ -110,6 +110,8 @@ def adjunct_pp(prep: Token) -> bool:
     head, low = prep.head, prep.lower_
     if _after_number(prep) or any(c.dep_ == "pobj" and c.lower_ in NEGATION for c in prep.children):
         return False
+    if head.lemma_.lower() in ("spend", "pass"):
+        return False  # "spent the night [before his arrest wandering ...]": how the time went is the point
     if head.pos_ in _VERBAL:
         if time_phrase(prep) or low in ADJUNCT_PREPS:
             return True
@@ -136,11 +138,13 @@ def _after_object(prep: Token) -> bool:
     objects = [c for c in head.children if c.dep_ in ("dobj", "dative") and c.i < prep.i]
     if any(o.pos_ == "PRON" for o in objects):
         return False
-    # A passive's subject is its object ("soldiers sentenced to four years [for stealing ...]").
+    # A passive's subject is its object, but its first phrase is still its own ("dominated over whether
+    # ...", "sentenced to four years"); a second one says why ("sentenced to four years [for stealing]").
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children) or (
         head.tag_ == "VBN" and head.dep_ in ("acl", "relcl")
     )
-    if not objects and not passive:
+    completed = any(c.dep_ in ("prep", "oprd", "attr", "acomp") and c.i < prep.i for c in head.children)
+    if not objects and not (passive and completed):
         return False
     if any(_counts(u) for u in prep.subtree):
         return False  # "jailed for 25 years": how long is the news

@@ -1,10 +1,9 @@
-"""The kept-token clause and rendering kept tokens as a headline: quotes, articles, capitals; and where a
-sentence the segmenter left glued together splits (``subspans``). Nothing here decides what to cut."""
+"""The kept-token clause and rendering kept tokens as a headline: quotes, articles, capitals, and the spaces a
+page lost. Nothing here decides what to cut."""
 
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -138,6 +137,7 @@ def render(clause: Clause, headline_style: bool = True, upto: int | None = None)
     # The page lost a space: "by'stoking division'", "four straight winsSebastian Kehl".
     text = _GLUED_QUOTE.sub(r"\1 \2", text)
     text = _GLUED_WORDS.sub(r"\1 \2", text)
+    text = re.sub(r"([a-z]{2,})\.(\d)", r"\1 .\2", text)  # "a loaded.38-caliber revolver"
     m = re.search(r"[^\W\d_]", text)
     # "99th qualifier", "45-year-old fan": a headline that opens with a number keeps its letters as they are
     if m and headline_style and not any(ch.isdigit() for ch in text[: m.start()]):
@@ -245,31 +245,3 @@ def _article_droppable(t: Token, leading: bool) -> bool:
         and not (t.lower_ == "the" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children))
         and not quoted(t)
     )
-
-
-def subspans(span: Span) -> list[Span]:
-    """Split where the segmenter missed a boundary: blank lines, or a caption glued to the next sentence
-    ("... child pornography Police in Maryland have ..."), seen as a capitalized common word mid-sentence."""
-    doc, cuts = span.doc, [span.start]
-    for t in span[1:]:
-        prev = doc[t.i - 1]
-        glued = (
-            t.is_title
-            and t.tag_ in ("DT", "PRP", "NN", "NNS")
-            and t.ent_iob_ == "O"
-            and prev.is_alpha
-            and prev.ent_iob_ == "O"
-            and t.lower_ != "i"
-        )
-        # Daily-Mail style captions repeat the body's opening words: "... pornography Police in Maryland".
-        repeat = (
-            prev.is_lower
-            and t.is_title
-            and t.i + 3 <= span.end
-            and doc[t.i : t.i + 3].text in (doc[span.start : t.i].text)
-        )
-        if "\n\n" in prev.text_with_ws or glued or repeat:
-            cuts.append(t.i)
-    cuts.append(span.end)
-    parts = [doc[a:b] for a, b in pairwise(cuts) if b > a]
-    return [p for p in parts if any(not t.is_space for t in p)]

@@ -54,11 +54,6 @@ CHROME = re.compile(
     r"read more|follow us|share this|terms of (use|service)|privacy policy|published:|updated:)"
     r"|©|»\s*\w|\s>\s|\s\|\s"
 )
-COMPARATIVES = frozenset({"more", "less", "most", "least", "as", "so", "too"})
-# Adjectives that carry the reference, not a description: "the last time" -> "the time", "the same spot" ->
-# "the spot", "such as" -> "as", "none other than" -> "none" all change or lose the meaning.
-FIXED_ADJ = frozenset({"last", "first", "next", "same", "such", "other", "own", "only", "previous"})
-MAX_COMPRESS_TOKENS = 150  # longer "sentences" are run-ons or lists; parse-driven compression is hopeless
 MAX_FALLBACK_TOKENS = 400
 MIN_WORDS = 3
 
