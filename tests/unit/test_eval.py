@@ -114,7 +114,7 @@ def test_headline_checks_count_what_a_reader_rejects_on_sight() -> None:
         [
             "(CNN)Council approves new budget",
             "PUBLISHED: 10:31 EST, 3 March 2015 Council approves budget",
-            "Singer sued by actress who",
+            "Singer sued by actress whose",
             "Council approves the budget for the new stadium in the harbour district after a long and bitter row",
             "Council approves 'new budget",
             "Council approves new budget",

@@ -16,19 +16,32 @@ JUNK = re.compile(
     r"|\b(?:PUBLISHED|UPDATED)\s*:|\bLast updated\b|\bDaily Mail Reporter\b|\bfor (?:MailOnline|Daily Mail)\b"
     r"|^By\s+[A-Z]|^[A-Z][A-Z .,]{2,}\s*(?:\([A-Za-z .]+\))?\s*--|\s\|\s|©"
 )
-# A headline that ends on one of these was cut off before its phrase ended.
+# A headline that ends on one of these was cut off before its phrase ended (words that can close an English
+# sentence, such as "in", "by" or "was", are left out: "until fans stepped in").
 OPEN_ENDINGS = frozenset(
-    """a an the and or but nor of to in on at for by with from as into onto about over under after before
-    than that which who whom whose when where while if because although though since until unless whether
-    his her their its our my your this these those is are was were be been has have had will would can could
-    should may might must very more most""".split()
+    """a an the and or but nor of to than which whose whom when where while if because although though unless
+    whether his their its our my your very is are has have had will would can could should may might must""".split()
 )
 BUCKETS = ((0, 8), (9, 14), (15, 20), (21, 10_000))
 
 
+_QUOTE = re.compile(r"(?:(?<=^)|(?<=\s))['‘\"“](?=\w)|(?<=[\w.,!?])['’\"”](?=\s|$|[,.;:!?])")
+
+
 def ends_open(headline: str) -> bool:
-    words = re.findall(r"[A-Za-z']+", headline)
+    words = re.findall(r"[\w']+", headline)
     return bool(words) and words[-1].lower() in OPEN_ENDINGS
+
+
+def unbalanced_quotes(headline: str) -> bool:
+    """A quotation opened and not closed; a mark after a word with none open is an apostrophe."""
+    depth = 0
+    for m in _QUOTE.finditer(headline):
+        if m.start() == 0 or headline[m.start() - 1].isspace():
+            depth += 1
+        elif depth:
+            depth -= 1
+    return depth > 0
 
 
 def headline_checks(headlines: Sequence[str]) -> dict[str, Any]:
@@ -45,11 +58,10 @@ def headline_checks(headlines: Sequence[str]) -> dict[str, Any]:
         "junk": sum(bool(JUNK.search(h)) for h in headlines),
         "ends_open": sum(ends_open(h) for h in headlines),
         "empty": sum(not h.strip() for h in headlines),
-        "unbalanced_quotes": sum(
-            (h.count('"') % 2) + (len(re.findall(r"(?:^|\s)'|'(?:\s|$)", h)) % 2) > 0 for h in headlines
-        ),
+        "unbalanced_quotes": sum(unbalanced_quotes(h) for h in headlines),
         "examples": {
             "junk": [h for h in headlines if JUNK.search(h)][:3],
             "ends_open": [h for h in headlines if ends_open(h)][:3],
+            "unbalanced_quotes": [h for h in headlines if unbalanced_quotes(h)][:3],
         },
     }

@@ -125,7 +125,7 @@ _SAYS = REPORTING | {"show", "mean", "prove", "demonstrate", "indicate", "ask", 
 _QUOTE_MARK = re.compile(r"(?:(?<=^)|(?<=\s))['‘\"“](?=\w)|(?<=[\w.,!?])['’\"”](?=\s|$|[,.;:!?])")
 
 
-def _open_quote(text: str) -> bool:
+def open_quote(text: str) -> bool:
     """A quotation opened and never closed. A mark after a word with nothing open is an apostrophe
     ("Netherlands' Queen"), not a closing quote."""
     depth = 0
@@ -282,7 +282,7 @@ def problem(
         return f"{n} words"
     if CHROME.search(text) or JUNK.search(text):
         return "junk"
-    if _open_quote(text):
+    if open_quote(text):
         return "unbalanced quotes"  # "idea 'mad and voiced fears": the closing mark went with a cut
     subj = subject(root)
     if subj is None or subj.i not in clause.keep | set(clause.replace):

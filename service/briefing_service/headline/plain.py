@@ -7,7 +7,7 @@ import re
 
 from spacy.tokens import Span
 
-from briefing_service.headline.check import JUNK, weak_subject
+from briefing_service.headline.check import JUNK, open_quote, weak_subject
 from briefing_service.headline.frame import find_clause, strip_tails
 from briefing_service.headline.text import Clause, render, subject
 from briefing_service.headline.words import CHROME, DANGLING, MAX_FALLBACK_TOKENS
@@ -24,8 +24,7 @@ def whole_sentence(span: Span, max_words: int, min_words: int) -> str | None:
     if subject(span.root) is None or weak_subject(whole) or text.rstrip().endswith("?"):
         return None
     # A quotation cut from its paragraph ("... at the moment,' Sawyer told CNN. '") is not a statement.
-    quotes = sum(ch in '"“”' for ch in text) + len(re.findall(r"(?:^|\s)'|'(?:\s|$)", text))
-    if quotes % 2 or not text[:1].isupper():
+    if open_quote(text) or not text[:1].isupper():
         return None
     last = next((t for t in reversed(span) if not t.is_punct and not t.is_space), None)
     if (
@@ -59,5 +58,6 @@ def phrase_cut(span: Span, max_words: int) -> str:
         text = render(clause, upto=t.i)
         if len(text.split()) > max_words:
             break
-        best = text
+        if not open_quote(text):
+            best = text
     return best

@@ -223,8 +223,9 @@ def _future(clause: Clause) -> None:
     'Prince Charles to name ...': the headline future."""
     root = clause.root
     kids = [c for c in root.children if c.i in clause.keep]
-    if any(c.dep_ == "neg" for c in kids):
-        return
+    subj = subject(root)
+    if any(c.dep_ == "neg" for c in kids) or (subj is not None and subj.pos_ == "PRON"):
+        return  # "It is to give ..." -> "It to give" is no headline
     will = [c for c in kids if c.dep_ == "aux" and c.lower_ in ("will", "'ll")]
     if will and root.tag_ == "VB" and all(c.dep_ != "aux" or c in will for c in kids):
         clause.replace[will[0].i] = "to"
