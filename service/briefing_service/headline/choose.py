@@ -73,10 +73,12 @@ def _first_text(sentences: Sequence[Span]) -> str:
         return ""
 
 
-def _best(sent: Span, max_words: int, long_words: int, counts: Counter[str]) -> tuple[str, str] | None:
+def _best(
+    sent: Span, max_words: int, long_words: int, counts: Counter[str], relaxed: bool = False
+) -> tuple[str, str] | None:
     """The short compression, unless it throws away most of what a longer correct one keeps ("Florida woman
     facing charges" against "... after being accused of kicking a deputy")."""
-    search = SentenceSearch(sent, counts)
+    search = SentenceSearch(sent, counts, relaxed)
     short = search.best(max_words, min(MIN_WORDS, max_words))
     if short is not None and short.news_value >= KEEP_SHARE * search.news_value():
         return short.text, "compressed"
@@ -120,6 +122,12 @@ def choose_with_stage(
         whole = whole_sentence(sent, long_words, min(MIN_WORDS, max_words))
         if whole is not None:
             return whole, f"whole, {where}"
+        if where == "lead 1" or (where.startswith("lead") and sent is order[0][0]):
+            # The opening sentence carries the news: before leaving it for another sentence, read the rule
+            # book loosely (where, how and which-one phrases may go) to fit it in.
+            found = _best(sent, max_words, long_words, counts, relaxed=True)
+            if found is not None:
+                return found[0], f"relaxed {found[1]}, {where}"
     for sent, where in order:  # last resorts: a pronoun subject ("He joins ..."), then a bare cut
         found_weak = SentenceSearch(sent, counts).best(
             long_words, min(MIN_WORDS, max_words), named_subject=False

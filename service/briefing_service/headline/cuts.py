@@ -35,7 +35,7 @@ def optional_subtrees(clause: Clause) -> list[Token]:
     quotes = in_quote_map(clause)
     out: list[Token] = []
     for t in clause.tokens():
-        if t.i == clause.root.i or t.head.i not in clause.keep or not cut_allowed(t):
+        if t.i == clause.root.i or t.head.i not in clause.keep or not cut_allowed(t, clause.relaxed):
             continue
         lo, hi = t.left_edge.i, t.right_edge.i
         if any(a < lo <= b or a <= hi < b for a, b in quotes):

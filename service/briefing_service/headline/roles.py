@@ -163,6 +163,26 @@ def _unmarked_subject(t: Token) -> bool:
     return not opened and prev is not None and prev.dep_ != "cc"
 
 
+def _relaxed_cut(t: Token) -> bool:
+    """Phrases that usually describe (where, how, who) but may complete a verb: cut only when the strict rules
+    left no headline within 20 words."""
+    if t.dep_ == "prep":
+        return (
+            t.lower_ != "of"
+            and t.head.pos_ != "ADP"  # "more powerful than [at any stage]": the object of "than" stays
+            and not _after_number(t)
+            and not any(_counts(u) or u.lower_ in NEGATION for u in t.subtree)
+            and (t.head.lemma_.lower(), t.lower_) not in VERB_OBJECT_PREP
+            and t.head.lemma_.lower() not in PARTITIVE
+        )
+    if t.dep_ in ("relcl", "acl"):
+        # On the subject the clause says who ("A New York woman [running a scheme] pleads not guilty"); on an
+        # object it says which ("avoid the kind of mistakes [which ...]") and stays.
+        complement = any(c.dep_ in ("aux", "mark") for c in t.children) and t.dep_ == "acl"
+        return t.head.dep_ in ("nsubj", "nsubjpass") and not complement
+    return False
+
+
 def _trailing_aside(t: Token) -> bool:
     """ "... as the convicted killer – complete with fake blood and kit.": a modifier set off by a dash or comma
     that runs to the end of the sentence is an aside, whatever the parser hung it on."""
@@ -173,12 +193,18 @@ def _trailing_aside(t: Token) -> bool:
     return doc[t.left_edge.i - 1].text in (",", "–", "—", "-", "--") and not words_after
 
 
-def cut_allowed(t: Token) -> bool:
-    """May ``t`` (with its subtree) be cut while its head stays? Never for an argument or a protected word."""
+def cut_allowed(t: Token, relaxed: bool = False) -> bool:
+    """May ``t`` (with its subtree) be cut while its head stays? Never for an argument or a protected word.
+
+    ``relaxed``: the second try on the opening sentence when nothing else fits 20 words: any prepositional
+    phrase but an "of" phrase, a number's, a preposition's object or one with a number or a negation in it, and
+    the clause describing the subject ("A New York woman [running a scheme] pleads not guilty"), may go too."""
     dep, head = t.dep_, t.head
     if dep in ARGUMENTS or protected(t) or head.i == t.i:
         return False
     if _trailing_aside(t):
+        return True
+    if relaxed and _relaxed_cut(t):
         return True
     if dep == "agent":
         return False  # "set to be dominated [by ...]": who did it is often the news, and the verb's sense

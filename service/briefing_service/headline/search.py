@@ -119,11 +119,13 @@ class SentenceSearch:
     """The searches over one sentence: its start clauses and word values are built once and shared by the
     searches at different budgets."""
 
-    def __init__(self, span: Span, counts: Counter[str]) -> None:
+    def __init__(self, span: Span, counts: Counter[str], relaxed: bool = False) -> None:
         self.span = span
         self.ok = searchable(span)
         self.values = _values(span, counts) if self.ok else {}
         self.starts = _starts(span) if self.ok else []
+        for clause in self.starts:
+            clause.relaxed = relaxed
         self.statement = {t.i for t in self.starts[0].root.subtree} if self.starts else set()
 
     def news_value(self) -> float:

@@ -56,6 +56,7 @@ class Clause:
         self.stripped: set[int] = set()
         # The sentence's named entities, looked up once (Doc.ents builds new spans on every access).
         self.ents: list[Span] = list(span.ents)
+        self.relaxed = False  # the rule book's second, looser reading (roles.cut_allowed)
 
     def tokens(self) -> list[Token]:
         return [self.doc[i] for i in sorted(self.keep)]
