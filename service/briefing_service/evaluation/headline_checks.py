@@ -17,10 +17,10 @@ JUNK = re.compile(
     r"|^By\s+[A-Z]|^[A-Z][A-Z .,]{2,}\s*(?:\([A-Za-z .]+\))?\s*--|\s\|\s|©"
 )
 # A headline that ends on one of these was cut off before its phrase ended (words that can close an English
-# sentence, such as "in", "by" or "was", are left out: "until fans stepped in").
+# sentence, such as "in", "by", "was" or "had", are left out: "until fans stepped in", "no slacking to be had").
 OPEN_ENDINGS = frozenset(
     """a an the and or but nor of to than which whose whom when where while if because although though unless
-    whether his their its our my your very is are has have had will would can could should may might must""".split()
+    whether his their its our my your very will would can could should may might must""".split()
 )
 BUCKETS = ((0, 8), (9, 14), (15, 20), (21, 10_000))
 
