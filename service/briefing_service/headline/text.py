@@ -20,7 +20,9 @@ from briefing_service.headline.words import (
 
 A_AN = re.compile(r"\b([Aa])(n?) ([A-Za-z]+)")
 _GLUED_QUOTE = re.compile(r"(\b[a-z]+)(['‘](?!(?:s|t|re|ll|ve|d|m)\b)[a-z]{2,})")
-_GLUED_WORDS = re.compile(r"([a-z]{4,})([A-Z][a-z]{3,})(?![.\w])")
+# Anchored at a word start: unanchored, a run of letters is retried from every position (quadratic on a
+# 50,000-letter "word").
+_GLUED_WORDS = re.compile(r"(?<![a-z])([a-z]{4,})([A-Z][a-z]{3,})(?![.\w])")
 # Spelling decides "a"/"an" except for these sound-led starts ("an hour", "a university", "a one-off").
 _AN_CONSONANT_LETTER = ("hour", "honest", "honou", "heir")
 _A_VOWEL_LETTER = ("uni", "use", "usu", "one", "once", "eu", "ur")
@@ -138,7 +140,7 @@ def render(clause: Clause, headline_style: bool = True, upto: int | None = None)
     # The page lost a space: "by'stoking division'", "four straight winsSebastian Kehl".
     text = _GLUED_QUOTE.sub(r"\1 \2", text)
     text = _GLUED_WORDS.sub(r"\1 \2", text)
-    text = re.sub(r"([a-z]{2,})\.(\d)", r"\1 .\2", text)  # "a loaded.38-caliber revolver"
+    text = re.sub(r"(?<![a-z])([a-z]{2,})\.(\d)", r"\1 .\2", text)  # "a loaded.38-caliber revolver"
     m = re.search(r"[^\W\d_]", text)
     # "99th qualifier", "45-year-old fan": a headline that opens with a number keeps its letters as they are
     if m and headline_style and not any(ch.isdigit() for ch in text[: m.start()]):
