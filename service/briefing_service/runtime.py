@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import os
 import sys
 import time
 from typing import Any
+
+from briefing_service.cores import available_cores
 
 SWITCH_INTERVAL_SECONDS = 0.0002
 
@@ -73,11 +74,11 @@ def tune_allocator() -> bool:
 
 
 def set_torch_threads(threads: int | None = None) -> None:
-    """torch's intra-op threads (None: one per core), once, before the first inference: two inference calls
-    on two cores only fight, so one worker owns all."""
+    """torch's intra-op threads (None: one per core this process may use, cores.available_cores), once,
+    before the first inference: two inference calls on two cores only fight, so one worker owns all."""
     import torch
 
-    torch.set_num_threads(threads if threads is not None else os.cpu_count() or 1)
+    torch.set_num_threads(threads if threads is not None else available_cores())
 
 
 _libc: Any = None

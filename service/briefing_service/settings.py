@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from briefing_service.cores import available_cores
 from briefing_service.limits import (
     BRIEFING_MAX_ARTICLES,
     BRIEFING_MAX_CHARS,
@@ -26,12 +27,9 @@ DEFAULT_MAX_RECEIVE_BYTES = 64 * 1024 * 1024
 # MiniLM's precisions (models/encoder.py implements them; kept here so settings import no torch).
 ENCODER_PRECISIONS = ("auto", "fp32", "bf16", "int8")
 SPACY_PROCESS_CHOICES = ("auto", "on", "off")
+LOG_FORMATS = ("text", "json")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-
-
-def _cores() -> int:
-    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,18 @@ def parse_bool(value: str | bool) -> bool:
     raise argparse.ArgumentTypeError(f"{value!r} is not a boolean; use one of {sorted(_TRUE | _FALSE)}")
 
 
+def parse_seconds_or_off(value: str | float | None) -> float | None:
+    """Seconds, or None for 'off' (also 'none', '0' and an empty value)."""
+    if value is None or isinstance(value, float):
+        return value or None
+    if value.strip().lower() in {"", "off", "none"}:
+        return None
+    try:
+        return float(value) or None
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds or 'off'") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "[::]"  # all interfaces, IPv4 and IPv6 (grpc falls back to IPv4-only where needed)
@@ -122,6 +132,13 @@ class Settings:
     # Encoder calls run at once; None ("auto"): 2 when torch has one thread beside the spaCy process, else 1.
     encoder_streams: int | None = field(default=None, metadata=_none_word("auto"))
     grace_seconds: float = 30.0
+    # Each client connection is closed (GOAWAY) after about this many seconds (gRPC adds +-10 % jitter), with
+    # max_connection_age_grace for its calls in flight to finish. Clients then reconnect and, behind a DNS
+    # name (a Kubernetes headless Service), resolve again and spread onto replicas added since. None: never.
+    max_connection_age: float | None = field(
+        default=None, metadata={"parse": parse_seconds_or_off, **_none_word("off")}
+    )
+    max_connection_age_grace: float = 30.0
     # Security. TLS when cert and key are set; mTLS (client certificates required) when a client CA is set.
     tls_cert: str = ""
     tls_key: str = ""
@@ -137,6 +154,9 @@ class Settings:
     metrics_port: int | None = field(default=None, metadata=_none_word("off"))
     metrics_port_file: str = ""
     log_level: str = "INFO"
+    # text: one human-readable line a record; json: one JSON object a line (time, level, logger, message and,
+    # inside a call, its request id), and one line per finished call either way.
+    log_format: str = "text"
 
     @classmethod
     def from_args(cls, argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -147,7 +167,9 @@ class Settings:
             env_value = env.get(f"BRIEFING_{f.name.upper()}")
             none_word = f.metadata.get("none")
             kind: Any
-            if none_word:
+            if "parse" in f.metadata:
+                kind = f.metadata["parse"]
+            elif none_word:
                 kind = optional_int(none_word)
             else:
                 kind = parse_bool if isinstance(default, bool) else type(default)
@@ -200,6 +222,12 @@ class Settings:
             )
         if self.grace_seconds < 0 or self.batch_wait_ms < 0:
             raise ValueError("grace_seconds and batch_wait_ms must be >= 0")
+        if self.max_connection_age is not None and self.max_connection_age < 0.001:
+            raise ValueError(f"max_connection_age is {self.max_connection_age}; must be >= 0.001 s or off")
+        if self.max_connection_age_grace < 0:
+            raise ValueError(f"max_connection_age_grace is {self.max_connection_age_grace}; must be >= 0")
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"log_format is {self.log_format!r}; allowed {', '.join(LOG_FORMATS)}")
         if self.encoder_precision not in ENCODER_PRECISIONS:
             raise ValueError(
                 f"encoder_precision is {self.encoder_precision!r}; allowed {', '.join(ENCODER_PRECISIONS)}"
@@ -220,8 +248,9 @@ class Settings:
         both cores) and 3.23 with the child parsing a batch of 16 in 4 chunks; with torch on both cores beside
         the child, 2.76. The fp32 encoder (the slower stage) agrees: 2.55 with torch on one core, 2.19 on
         two. A seq2seq model keeps torch on every core (``generate`` is its cost) and its batches whole (one
-        ``generate`` per batch)."""
-        cores = _cores()
+        ``generate`` per batch). The cores are those this process may use (cores.available_cores: its CPU
+        affinity capped by its cgroup CPU quota)."""
+        cores = available_cores()
         process = cores >= 2 if self.spacy_process == "auto" else self.spacy_process == "on"
         extractive = not self.summarizer_model
         if self.torch_threads is not None:

@@ -46,7 +46,7 @@ def test_settings_are_frozen_and_validated() -> None:
 def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytest.MonkeyPatch) -> None:
     import briefing_service.settings as settings_module
 
-    monkeypatch.setattr(settings_module, "_cores", lambda: 2)
+    monkeypatch.setattr(settings_module, "available_cores", lambda: 2)
     # Two cores: spaCy in its process on one, torch on the other in two streams, batches of 3, three in flight.
     auto = Settings.from_args([], {})
     assert auto.schedule() == Schedule(True, 1, 1, batches_in_flight=3, batch_articles=3, encoder_streams=2)
@@ -64,7 +64,7 @@ def test_the_schedule_overlaps_batches_with_the_spacy_process(monkeypatch: pytes
     # torch on more than one thread: one stream (two would put two OpenMP teams on the cores).
     explicit = Settings.from_args(["--torch-threads", "2", "--overlap-chunks", "3"], {})
     assert explicit.schedule() == Schedule(True, 3, 2, batches_in_flight=3, batch_articles=3)
-    monkeypatch.setattr(settings_module, "_cores", lambda: 1)
+    monkeypatch.setattr(settings_module, "available_cores", lambda: 1)
     assert Settings.from_args([], {}).schedule() == Schedule(False, 1, 1)
 
 

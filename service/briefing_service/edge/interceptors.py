@@ -1,8 +1,9 @@
 """Server interceptors.
 
-EdgeInterceptor wraps every BriefingService handler: it applies the concurrent-call limit, hands the caller's
-deadline to the batcher, maps exceptions through the error table (so the servicer raises domain errors and
-never picks status codes itself) and records metrics. AuthInterceptor (edge/auth.py) runs inside it.
+EdgeInterceptor wraps every BriefingService handler: it gives the call its request id (edge/logs.py), applies
+the concurrent-call limit, hands the caller's deadline to the batcher, maps exceptions through the error table
+(so the servicer raises domain errors and never picks status codes itself), records metrics and logs one line
+when the call ends. AuthInterceptor (edge/auth.py) runs inside it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any
 import grpc
 
 from briefing_service.edge.error_table import grpc_status, status_for
+from briefing_service.edge.logs import CALLS_LOGGER, REQUEST_ID, REQUEST_ID_HEADER, request_id_from
 from briefing_service.edge.metrics import Metrics
 from briefing_service.errors import Draining, TooManyCalls
 from briefing_service.pipeline.batcher import CALLER_DEADLINE
 
 log = logging.getLogger(__name__)
+call_log = logging.getLogger(CALLS_LOGGER)
 
 SERVICE_PREFIX = "/briefing.v1.BriefingService/"
 Continuation = Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]]
@@ -58,8 +61,13 @@ class _Call:
         self.code = grpc.StatusCode.OK
         self.started = time.perf_counter()
         self.counted = False
+        self.request_id = request_id_from(context.invocation_metadata())
+        self.trailing = ((REQUEST_ID_HEADER, self.request_id),)
 
     def enter(self) -> None:
+        # Each call runs in its own task, so the id set here tags only this call's log records.
+        REQUEST_ID.set(self.request_id)
+        self.context.set_trailing_metadata(self.trailing)
         owner = self.owner
         remaining = self.context.time_remaining()
         CALLER_DEADLINE.set(None if remaining is None else time.monotonic() + remaining)
@@ -86,16 +94,34 @@ class _Call:
         self.code, _ = status_for(exc)
         if self.code is grpc.StatusCode.INTERNAL:
             log.error("unhandled error in %s", self.method, exc_info=exc)
-        await self.context.abort_with_status(grpc_status(exc))
+        status = grpc_status(exc)
+        # The error details travel in trailing metadata too; the request id goes beside them.
+        await self.context.abort(
+            status.code, status.details, trailing_metadata=(*status.trailing_metadata, *self.trailing)
+        )
 
     def close(self) -> None:
         if self.counted:
             self.owner.in_flight -= 1
+        seconds = time.perf_counter() - self.started
+        name = self.method.rsplit("/", 1)[-1]
+        call_log.info(
+            "%s %s in %.3f s",
+            name,
+            self.code.name,
+            seconds,
+            extra={"method": name, "code": self.code.name, "seconds": round(seconds, 4), "peer": self.peer()},
+        )
         metrics = self.owner.metrics
         if metrics is not None:
-            name = self.method.rsplit("/", 1)[-1]
             metrics.calls.labels(name, self.code.name).inc()
-            metrics.latency.labels(name, self.code.name).observe(time.perf_counter() - self.started)
+            metrics.latency.labels(name, self.code.name).observe(seconds)
+
+    def peer(self) -> str:
+        try:
+            return str(self.context.peer())
+        except Exception:  # the call's transport may already be gone
+            return ""
 
 
 class EdgeInterceptor(grpc.aio.ServerInterceptor):

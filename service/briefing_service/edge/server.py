@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -25,9 +26,11 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from grpc_reflection.v1alpha import reflection
 
+from briefing_service.cores import available_cores, cgroup_cpu_quota
 from briefing_service.domain import Article, ModelInfo, Summary, SummaryOptions
 from briefing_service.edge.auth import AuthInterceptor
 from briefing_service.edge.interceptors import EdgeInterceptor
+from briefing_service.edge.logs import configure_logging
 from briefing_service.edge.metrics import Metrics
 from briefing_service.edge.servicer import LOADING_MESSAGE, BriefingServicer
 from briefing_service.errors import BriefingError, ModelsLoading
@@ -107,6 +110,21 @@ def _server_credentials(settings: Settings) -> grpc.ServerCredentials:
     )
 
 
+def _server_options(settings: Settings) -> list[tuple[str, int]]:
+    options = [
+        ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
+        ("grpc.max_send_message_length", settings.max_receive_message_bytes),
+    ]
+    if settings.max_connection_age is not None:
+        # gRPC sends GOAWAY at the age (with +-10 % jitter, so replicas' clients do not reconnect at once) and
+        # closes the connection after the grace; calls begun before the GOAWAY finish within the grace.
+        options += [
+            ("grpc.max_connection_age_ms", max(1, round(settings.max_connection_age * 1000))),
+            ("grpc.max_connection_age_grace_ms", round(settings.max_connection_age_grace * 1000)),
+        ]
+    return options
+
+
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     stop = stop or asyncio.Event()
     engine = _Engine()
@@ -132,13 +150,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     tokens = settings.load_tokens()
     if tokens:
         interceptors.append(AuthInterceptor(tokens, health_open=settings.auth_health_open))
-    server = grpc.aio.server(
-        interceptors=interceptors,
-        options=[
-            ("grpc.max_receive_message_length", settings.max_receive_message_bytes),
-            ("grpc.max_send_message_length", settings.max_receive_message_bytes),
-        ],
-    )
+    server = grpc.aio.server(interceptors=interceptors, options=_server_options(settings))
     health = health_aio.HealthServicer()
     await _set_health(health, health_pb2.HealthCheckResponse.NOT_SERVING)  # it starts "" as SERVING
     servicer = BriefingServicer(
@@ -173,6 +185,13 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         port,
         "mTLS" if settings.tls_client_ca else "TLS" if settings.tls else "plaintext",
         f", {len(tokens)} bearer token(s)" if tokens else ", no auth",
+    )
+    quota = cgroup_cpu_quota()
+    log.info(
+        "%d core(s) to use (%d CPU(s) in the affinity mask, cgroup CPU quota %s)",
+        available_cores(),
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+        "none" if quota is None else f"{quota:g}",
     )
 
     loop = asyncio.get_running_loop()
@@ -260,11 +279,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_args(argv)
     tune_interpreter()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(settings.log_level, settings.log_format)
     sys.exit(asyncio.run(serve(settings)))
 
 
