@@ -25,7 +25,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing bench-briefing test lint eval ner-model int8-calibration bench profile chaos clean
+.PHONY: setup proto serve briefing bench-briefing test lint eval ner-model int8-calibration bench profile chaos clean \
+	image image-base image-tools
 
 setup: $(STAMP) $(GEN)
 
@@ -104,6 +105,32 @@ ner-model: setup
 # on the bundled articles; prints each SmoothQuant strength's cosine to fp32. About 20 seconds.
 int8-calibration: setup
 	$(PY) -m briefing_service.evaluation.int8_calibrate --articles examples/articles
+
+# The OCI image (deploy/image/Containerfile, docs/deployment.md) with podman. Its base comes from IMAGE_BASE:
+# made here with debootstrap when absent (no registry needed), or any Debian bookworm image with python3 and
+# python3-venv. pip inside the build uses this machine's pip configuration, mounted, never copied in.
+IMAGE ?= localhost/briefing:0.1.0
+IMAGE_BASE ?= localhost/briefing-base:bookworm
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
+# podman reads its settings from here (runtime, ulimits), not from the host's /etc/containers.
+export CONTAINERS_CONF := $(CURDIR)/deploy/image/containers.conf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo --preserve-env=CONTAINERS_CONF)
+
+# podman, runc and debootstrap from Debian's packages, installed only where one is missing.
+image-tools:
+	@if command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null; then \
+	  echo "podman, runc and debootstrap present"; \
+	else \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    podman runc debootstrap uidmap slirp4netns fuse-overlayfs containernetworking-plugins iptables; \
+	fi
+
+image-base: image-tools
+	$(SUDO) deploy/image/make-base.sh $(IMAGE_BASE) $(DEBIAN_MIRROR)
+
+image: image-base $(GEN)
+	$(SUDO) podman build --network=host --build-arg BASE=$(IMAGE_BASE) -t $(IMAGE) -f deploy/image/Containerfile \
+	  $$($(PY) deploy/image/pip_mounts.py out/image) .
 
 clean:
 	rm -rf $(VENV) $(GEN_DIR)/*_pb2*.py $(GEN_DIR)/*_pb2*.pyi out .pytest_cache .mypy_cache .ruff_cache \
