@@ -80,14 +80,16 @@ profile: setup
 	$(PY) bench/stage_profile.py
 
 # Hostile input, overload, deadlines, drain, replica death, soak, auth: real servers on 127.0.0.1, bounded
-# (about 8 minutes); prints each scenario's figures and fails if anything was lost. SOAK=seconds (default 60).
+# (about 8 minutes); prints each scenario's figures and fails if anything was lost. SOAK=seconds (default 60);
+# PRECISION=fp32|bf16|int8 forces every server's encoder precision (default: auto, as the server picks it).
 SOAK ?= 60
+PRECISION ?=
 chaos: setup
-	$(PY) bench/chaos.py --soak-seconds $(SOAK)
+	$(if $(PRECISION),BRIEFING_ENCODER_PRECISION=$(PRECISION) ,)$(PY) bench/chaos.py --soak-seconds $(SOAK)
 
 lint: setup
-	$(BIN)/ruff check service clients api tests bench
-	$(BIN)/ruff format --check service clients api tests bench
+	$(BIN)/ruff check service clients api tests bench deploy
+	$(BIN)/ruff format --check service clients api tests bench deploy
 	$(BIN)/mypy
 
 # Quality on the shared dev data (skips with a message where ../shared is absent); see docs/quality.md.

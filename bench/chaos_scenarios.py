@@ -78,6 +78,8 @@ def hostile() -> Figures:
     with _server([*LOOPBACK, "--cache-entries", "off"], metrics=True) as server:
         serving(server)
         with BriefingClient(server.target, timeout=300) as c:
+            # Which arithmetic ran (make chaos PRECISION=...): the memory the encoder keeps differs with it.
+            f.notes.append(f"encoder {c.model_info().encoder_version}")
             for _ in range(2):  # warm-up: ordinary news, so the baseline is a server that has done real work
                 for path in EXAMPLES:
                     c.summarize(path.read_text(encoding="utf-8"))

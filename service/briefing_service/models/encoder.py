@@ -107,6 +107,13 @@ class MiniLMEncoder:
             from briefing_service.models.encoder_int8 import load_ranges, quantize
 
             quantize(self.model, load_ranges())
+        elif self.precision == "bf16":
+            # Products at a few fixed row counts, built now: oneDNN's per-shape caches otherwise keep memory
+            # for every new batch shape (models/fixed_rows.py). The numbers are the same bits.
+            from briefing_service.models import fixed_rows
+
+            fixed_rows.fix_rows(self.model)
+            fixed_rows.warm_up(self.model)
         self.batch_size = batch_size
         # Model calls run at once: each call's rows are one length group, so a sentence's numbers do not depend
         # on which stream ran it. With torch on one thread beside the spaCy process, a second stream takes the
