@@ -28,7 +28,7 @@ class Case:
     not_merged: tuple[tuple[str, str], ...] = field(default=())  # (entity, form): the form is not its alias
 
 
-def _e(name: str, types: str, *aliases: str) -> Expected:
+def expect(name: str, types: str, *aliases: str) -> Expected:
     return Expected(name, frozenset(types.split()), aliases)
 
 
@@ -44,13 +44,13 @@ CASES: tuple[Case, ...] = (
         "Aguero said the team had worked hard all week. Gomis, who joined the Welsh side from Lyon last "
         "summer, was replaced after an hour.",
         (
-            _e("Manchester City", "ORG"),
-            _e("Swansea City", "ORG"),
-            _e("Etihad Stadium", VENUE),
-            _e("Bafetimbi Gomis", "PERSON", "Gomis"),
-            _e("Sergio Aguero", "PERSON", "Aguero"),
-            _e("Raheem Sterling", "PERSON"),
-            _e("Lyon", "ORG"),
+            expect("Manchester City", "ORG"),
+            expect("Swansea City", "ORG"),
+            expect("Etihad Stadium", VENUE),
+            expect("Bafetimbi Gomis", "PERSON", "Gomis"),
+            expect("Sergio Aguero", "PERSON", "Aguero"),
+            expect("Raheem Sterling", "PERSON"),
+            expect("Lyon", "ORG"),
         ),
         absent=("Gomis", "Aguero"),
     ),
@@ -62,11 +62,11 @@ CASES: tuple[Case, ...] = (
         "Hartley said work would begin in the spring. The government in London has promised to pay half of "
         "the cost, and Liverpool will borrow the rest.",
         (
-            _e("Liverpool City Council", "ORG"),
-            _e("River Mersey", "LOC"),
-            _e("Joanne Hartley", "PERSON", "Hartley", "Councillor Joanne Hartley"),
-            _e("Liverpool", PLACE),
-            _e("London", PLACE),
+            expect("Liverpool City Council", "ORG"),
+            expect("River Mersey", "LOC"),
+            expect("Joanne Hartley", "PERSON", "Hartley", "Councillor Joanne Hartley"),
+            expect("Liverpool", PLACE),
+            expect("London", PLACE),
         ),
         absent=("Councillor Joanne Hartley", "Hartley"),
     ),
@@ -78,13 +78,13 @@ CASES: tuple[Case, ...] = (
         "unlucky, while Liverpool captain Virgil van Dijk praised the crowd.\n\n"
         "Salah has now scored 15 league goals this season. Liverpool play Arsenal next weekend.",
         (
-            _e("Liverpool", "ORG"),
-            _e("Everton", "ORG"),
-            _e("Anfield", VENUE),
-            _e("Mohamed Salah", "PERSON", "Salah"),
-            _e("Sean Dyche", "PERSON"),
-            _e("Virgil van Dijk", "PERSON"),
-            _e("Arsenal", "ORG"),
+            expect("Liverpool", "ORG"),
+            expect("Everton", "ORG"),
+            expect("Anfield", VENUE),
+            expect("Mohamed Salah", "PERSON", "Salah"),
+            expect("Sean Dyche", "PERSON"),
+            expect("Virgil van Dijk", "PERSON"),
+            expect("Arsenal", "ORG"),
         ),
     ),
     Case(
@@ -95,12 +95,12 @@ CASES: tuple[Case, ...] = (
         "His lawyer, Sarah Okafor, said Dempsey had since found work. Magistrate Rinaudo said the offending "
         "was too serious for a suspended sentence. Tasmania Police welcomed the decision.",
         (
-            _e("Ray Rinaudo", "PERSON", "Magistrate Rinaudo"),
-            _e("Hobart Magistrates Court", "ORG FAC"),
-            _e("Kyle Dempsey", "PERSON", "Dempsey"),
-            _e("Sarah Okafor", "PERSON"),
-            _e("Tasmania Police", "ORG"),
-            _e("Hobart", PLACE),
+            expect("Ray Rinaudo", "PERSON", "Magistrate Rinaudo"),
+            expect("Hobart Magistrates Court", "ORG FAC"),
+            expect("Kyle Dempsey", "PERSON", "Dempsey"),
+            expect("Sarah Okafor", "PERSON"),
+            expect("Tasmania Police", "ORG"),
+            expect("Hobart", PLACE),
         ),
         absent=("Magistrate Ray Rinaudo", "Magistrate Rinaudo", "Dempsey"),
     ),
@@ -112,11 +112,11 @@ CASES: tuple[Case, ...] = (
         "Manhart said she was relieved. Sergeant Manhart will return to Lackland Air Force Base next month, "
         "her lawyer David Brennan said.",
         (
-            _e("Michelle Manhart", "PERSON", "Manhart", "Sergeant Manhart"),
-            _e("US Air Force", "ORG"),
-            _e("Texas", PLACE),
-            _e("Lackland Air Force Base", "FAC ORG LOC"),
-            _e("David Brennan", "PERSON"),
+            expect("Michelle Manhart", "PERSON", "Manhart", "Sergeant Manhart"),
+            expect("US Air Force", "ORG"),
+            expect("Texas", PLACE),
+            expect("Lackland Air Force Base", "FAC ORG LOC"),
+            expect("David Brennan", "PERSON"),
         ),
         absent=("Manhart", "Sergeant Michelle Manhart"),
     ),
@@ -128,11 +128,11 @@ CASES: tuple[Case, ...] = (
         "their jobs. The deal was announced in Leeds on Wednesday.\n\n"
         "Kellerman said the family would still own a fifth of the company.",
         (
-            _e("Kellerman Foods", "ORG"),
-            _e("Blackrock Partners", "ORG"),
-            _e("Tom Kellerman", "PERSON"),
-            _e("Anna Kellerman", "PERSON"),
-            _e("Leeds", PLACE),
+            expect("Kellerman Foods", "ORG"),
+            expect("Blackrock Partners", "ORG"),
+            expect("Tom Kellerman", "PERSON"),
+            expect("Anna Kellerman", "PERSON"),
+            expect("Leeds", PLACE),
         ),
         not_merged=(("Tom Kellerman", "Kellerman"), ("Anna Kellerman", "Kellerman")),
     ),
@@ -143,13 +143,13 @@ CASES: tuple[Case, ...] = (
         "Senator Austin Reyes of Nevada said he would support it.\n\n"
         "Reyes said the Senate would vote next week. The White House declined to comment.",
         (
-            _e("Sydney Lyons", "PERSON", "Lyons"),
-            _e("Georgia", PLACE),
-            _e("Washington", PLACE),
-            _e("Austin Reyes", "PERSON", "Reyes"),
-            _e("Nevada", PLACE),
-            _e("Senate", "ORG"),
-            _e("White House", "ORG FAC"),
+            expect("Sydney Lyons", "PERSON", "Lyons"),
+            expect("Georgia", PLACE),
+            expect("Washington", PLACE),
+            expect("Austin Reyes", "PERSON", "Reyes"),
+            expect("Nevada", PLACE),
+            expect("Senate", "ORG"),
+            expect("White House", "ORG FAC"),
         ),
         absent=("Sydney", "Austin", "Lyons", "Reyes"),
     ),
@@ -160,13 +160,13 @@ CASES: tuple[Case, ...] = (
         "said the company would open four stores in India next year.\n\n"
         "Analysts at Goldman Sachs raised their price target. The company is based in Cupertino, California.",
         (
-            _e("Apple", "ORG"),
-            _e("Tim Cook", "PERSON", "Cook"),
-            _e("China", PLACE),
-            _e("India", PLACE),
-            _e("Goldman Sachs", "ORG"),
-            _e("Cupertino", PLACE),
-            _e("California", PLACE),
+            expect("Apple", "ORG"),
+            expect("Tim Cook", "PERSON", "Cook"),
+            expect("China", PLACE),
+            expect("India", PLACE),
+            expect("Goldman Sachs", "ORG"),
+            expect("Cupertino", PLACE),
+            expect("California", PLACE),
         ),
         absent=("Cook",),
     ),
@@ -178,12 +178,12 @@ CASES: tuple[Case, ...] = (
         "Scientists at the University of Arizona will analyse the samples. Fischer said the findings would be "
         "published in the journal Nature.",
         (
-            _e("NASA", "ORG"),
-            _e("Mars", "LOC"),
-            _e("Lena Fischer", "PERSON", "Fischer"),
-            _e("Jet Propulsion Laboratory", "ORG FAC"),
-            _e("Pasadena", PLACE),
-            _e("University of Arizona", "ORG"),
+            expect("NASA", "ORG"),
+            expect("Mars", "LOC"),
+            expect("Lena Fischer", "PERSON", "Fischer"),
+            expect("Jet Propulsion Laboratory", "ORG FAC"),
+            expect("Pasadena", PLACE),
+            expect("University of Arizona", "ORG"),
         ),
         absent=("Fischer", "Dr. Lena Fischer"),
     ),
@@ -193,11 +193,11 @@ CASES: tuple[Case, ...] = (
         "Adeyemi, who grew up in Lagos, broke serve four times. Brooks said she had struggled with the wind.\n\n"
         "Adeyemi will face Madison Keyes, the seventh seed, on Friday.",
         (
-            _e("Florence Adeyemi", "PERSON", "Adeyemi"),
-            _e("Chelsea Brooks", "PERSON", "Brooks"),
-            _e("Paris", PLACE),
-            _e("Lagos", PLACE),
-            _e("Madison Keyes", "PERSON"),
+            expect("Florence Adeyemi", "PERSON", "Adeyemi"),
+            expect("Chelsea Brooks", "PERSON", "Brooks"),
+            expect("Paris", PLACE),
+            expect("Lagos", PLACE),
+            expect("Madison Keyes", "PERSON"),
         ),
         absent=("Florence", "Chelsea", "Adeyemi", "Brooks"),
     ),
@@ -209,13 +209,13 @@ CASES: tuple[Case, ...] = (
         "for a medical on Thursday.\n\n"
         "Lazio coach Stefano Pioli said the club needed experience.",
         (
-            _e("Lazio", "ORG"),
-            _e("Aston Villa", "ORG", "Villa"),
-            _e("Shay Given", "PERSON", "Given"),
-            _e("Sky Sport Italia", "ORG"),
-            _e("Rome", PLACE),
-            _e("Stefano Pioli", "PERSON"),
-            _e("Irishman", "NORP"),
+            expect("Lazio", "ORG"),
+            expect("Aston Villa", "ORG", "Villa"),
+            expect("Shay Given", "PERSON", "Given"),
+            expect("Sky Sport Italia", "ORG"),
+            expect("Rome", PLACE),
+            expect("Stefano Pioli", "PERSON"),
+            expect("Irishman", "NORP"),
         ),
     ),
     Case(
@@ -225,12 +225,12 @@ CASES: tuple[Case, ...] = (
         "years ago.\n\n"
         "The Football Association said tickets would go on sale on Monday.",
         (
-            _e("Chelsea", "ORG"),
-            _e("Arsenal", "ORG"),
-            _e("Wembley", VENUE),
-            _e("Manchester United", "ORG"),
-            _e("Enzo Maresca", "PERSON"),
-            _e("Football Association", "ORG"),
+            expect("Chelsea", "ORG"),
+            expect("Arsenal", "ORG"),
+            expect("Wembley", VENUE),
+            expect("Manchester United", "ORG"),
+            expect("Enzo Maresca", "PERSON"),
+            expect("Football Association", "ORG"),
         ),
         absent=("Arsenal at Wembley", "Wembley - and", "Wembley -"),
     ),

@@ -82,11 +82,15 @@ def render_table(r: dict[str, Any]) -> str:
         lines.append("")
     if "entity_table" in r:
         t = r["entity_table"]
+        sets = t.get("sets", {})
         lines.append(
-            f"Entity-table check: {t['articles']} written articles (evaluation/entity_cases.py), share of checks passed"
+            f"Entity-table check: {t['articles']} written articles (evaluation/entity_cases*.py), share of checks passed"
         )
         for name, s in t["systems"].items():
             lines.append(f"  {name:42} {s['passed']:3d} / {s['checks']:3d}   {s['share']:.3f}")
+            for set_name, b in s.get("by_set", {}).items():
+                label = f"{set_name}, {sets.get(set_name, '?')} articles"
+                lines.append(f"    {label:40} {b['passed']:3d} / {b['checks']:3d}   {b['share']:.3f}")
         for miss in next(iter(t["systems"].values()))["failed"]:
             lines.append(f"  failed: {miss}")
         lines.append("")
