@@ -8,6 +8,13 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
+from briefing_service.entities.naming import (
+    is_place_modifier,
+    is_venue,
+    leading_titles,
+    serves_country,
+    speaks,
+)
 from briefing_service.entities.tagger import CLASSES, Found
 from briefing_service.entities.tagging import Tagged
 from briefing_service.parsing.boundaries import place_dateline_end
@@ -38,7 +45,7 @@ _DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ese|ish|ic|i|ch)s?$")
 # names ("de", "van") are inside many names ("Bank of England", "Centers for Disease Control").
 # The head nouns of OntoNotes FAC names (buildings, grounds, airports, roads, bridges).
 _FACILITY_HEADS = frozenset(
-    """Airport Arena Base Bridge Building Cathedral Centre Center Church Field Ground Hall Highway Hospital
+    """Airport Arena Base Bridge Building Cathedral Centre Center Church Field Ground Hall Highway Hospital House
     Motorway Museum Palace Park Prison Road Square Stadium Station Street Tower Tunnel""".split()
 )
 _DASHES = frozenset({"-", "--", "—", "–", "―"})
@@ -128,6 +135,44 @@ def _overlaps(span: Span, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(span.start < e and s < span.end for s, e in ranges)
 
 
+# Word classes a name never ends in: a preposition, an article, a conjunction, a particle, a pronoun.
+_TRAILING_POS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART", "PRON"})
+
+
+def trimmed(span: Span) -> Span:
+    """``span`` without the lowercase function words a name never ends in ("Austin Pike of")."""
+    end = span.end
+    while end > span.start + 1 and span.doc[end - 1].is_lower and span.doc[end - 1].pos_ in _TRAILING_POS:
+        end -= 1
+    return span.doc[span.start : end]
+
+
+def news_label(span: Span, label: str) -> str:
+    """The label a reader gives a name from the words around it (entities/naming.py): a place before a word
+    for a person is where they are from, a sports venue is a facility, a facility that speaks is the
+    organisation inside it."""
+    if label not in NAME_LABELS:
+        return label
+    if is_place_modifier(span):
+        return "GPE"
+    if label != "PERSON" and is_venue(span):
+        label = "FAC"
+    if label == "FAC" and speaks(span):
+        return "ORG"
+    return label
+
+
+def _joined_services(out: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A country code right before a service ("US" "Air Force") as one organisation ("US Air Force")."""
+    joined: list[tuple[Span, str]] = []
+    for span, label in out:
+        if joined and label == "ORG" and serves_country(joined[-1][0], span):
+            code = joined.pop()[0]
+            span = span.doc[code.start : span.end]
+        joined.append((span, label))
+    return joined
+
+
 def typed_spans_of(doc: Doc, tagged: Tagged | None) -> list[tuple[Span, str]]:
     """One block's mentions with their labels, sorted: the tagger's names where it read the sentence, spaCy's
     entities elsewhere (sentences past the ranked ones, a dateline), spaCy's values where no name overlaps."""
@@ -142,7 +187,11 @@ def typed_spans_of(doc: Doc, tagged: Tagged | None) -> list[tuple[Span, str]]:
         if len(span) == 1 and span.start in measures:
             continue  # the unit after a measure ("14 degrees Celsius") is not a name
         for piece in split_at_breaks(span):
-            out.append((piece, label_of(piece, hit, margin)))
+            piece = trimmed(piece)
+            label = label_of(piece, hit, margin)
+            if label == "PERSON":
+                piece = piece[leading_titles(piece) :]  # "Judge Ostrowski": the title stays out
+            out.append((piece, news_label(piece, label)))
             names.append((piece.start, piece.end))
     place = dateline_place(doc) if covered else None
     if place is not None and not _overlaps(place, covered):
@@ -152,9 +201,9 @@ def typed_spans_of(doc: Doc, tagged: Tagged | None) -> list[tuple[Span, str]]:
         if _overlaps(ent, names):
             continue
         if ent.label_ not in NAME_LABELS or not _overlaps(ent, covered):
-            out.append((ent, ent.label_))
+            out.append((ent, news_label(ent, ent.label_)))
     out.sort(key=lambda sl: sl[0].start)
-    return out
+    return _joined_services(out)
 
 
 def title_before(span: Span, taken: frozenset[int]) -> Span | None:

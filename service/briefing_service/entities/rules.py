@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span
 
+from briefing_service.entities.naming import SERVICE_HEADS
+
 # "Lashkar-e-Taiba", "Jaish-e-Mohammed", "Hizb-ut-Tahrir": a lowercase infix between capitalised parts is
 # the naming pattern of organisations and movements, not of a person's name.
 _INFIX_NAME = re.compile(r"^[A-Z][a-z]+(?:-(?:e|ul|ut|al|i|o)-[A-Z][a-z]+)+$")
@@ -44,6 +46,8 @@ def leading_place(ent: Span, label: str, places: Counter[str]) -> int:
     # Only a country code ("US", "UK", "U.S."): "Zembla Maritime Authority" is one name, "US State
     # Department" is the State Department of the US.
     acronym = _COUNTRY_CODE.fullmatch(first.text) is not None
+    if rest[-1].text in SERVICE_HEADS:
+        return 0  # "US Navy", "UK Border Force": the country's code is part of a service's name
     if acronym and places[first.text] >= 1 and all(t.text[:1].isupper() for t in rest):
         return lead + 1
     return 0

@@ -248,20 +248,21 @@ def _merge_person_parts(groups: list[_Group]) -> None:
 
 
 def _merge_org_fragments(groups: list[_Group]) -> None:
-    """Fold a one-word ORG ("State") into the one longer ORG name containing that word.
+    """Fold a one-word ORG ("State") into the one longer ORG name containing that word, and a shorter ORG
+    that ends one longer ORG name ("Border Force" after "UK Border Force"): news gives the full name first.
 
     Only ORGs: a GPE inside an ORG name ("US" in "US State Department") is its own entity.
     """
     orgs = [g for g in groups if g.parent is None and g.family == "name" and g.label == "ORG"]
-    by_word: dict[str, list[_Group]] = defaultdict(list)
+    by_part: dict[tuple[str, ...], list[_Group]] = defaultdict(list)
     for org in orgs:
-        if len(org.tokens) > 1:
-            for tok in set(org.tokens):
-                by_word[tok].append(org)
+        toks = org.tokens
+        for part in {(tok,) for tok in toks} | {toks[n:] for n in range(1, len(toks))}:
+            by_part[part].append(org)
     for frag in orgs:
-        if len(frag.tokens) != 1 or frag.parent is not None:
+        if frag.parent is not None:
             continue
-        containers = [c for c in by_word.get(frag.key, ()) if c.parent is None]
+        containers = [c for c in by_part.get(frag.tokens, ()) if c.parent is None and c is not frag]
         # A fragment used more often than the full name is a name of its own (an acronym, say).
         if len(containers) == 1 and len(frag.mentions) <= len(containers[0].mentions):
             containers[0].absorb(frag)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from briefing_service.entities.naming import is_sport_report
 from briefing_service.entities.tagger import (
     CLASSES,
     Found,
@@ -104,26 +105,69 @@ def tag_article(
         for f in found:
             span = words.doc[words.tokens[f.start].i : words.tokens[f.end - 1].i + 1]
             spans.setdefault(key, []).append((span, f))
-    return Tagged(pooled(spans), covered, tagger.margin)
+    sport = is_sport_report(w.text for words, _ in read for w in words.words)
+    return Tagged(pooled(spans, sport), covered, tagger.margin)
 
 
-def pooled(spans: dict[int, list[tuple[Span, Found]]]) -> dict[int, list[tuple[Span, Found]]]:
+def pooled(
+    spans: dict[int, list[tuple[Span, Found]]], sport: bool = True
+) -> dict[int, list[tuple[Span, Found]]]:
     """The same name typed alike through the article: each mention gets the class probabilities averaged
-    over every mention of that name ("Lazio have agreed …" is unsure, "Lazio coach …" is not)."""
-    by_name: dict[str, list[Found]] = defaultdict(list)
+    over every mention of that name ("Lazio have agreed …" is unsure, "Lazio coach …" is not); then what
+    the article as a whole says of a name (`_article_class`)."""
+    by_name: dict[str, list[tuple[Span, Found]]] = defaultdict(list)
     for found in spans.values():
         for span, f in found:
             if f.probs:
-                by_name[span.text.lower()].append(f)
-    mean = {name: np.mean([f.probs for f in fs], axis=0) for name, fs in by_name.items() if len(fs) > 1}
-    if not mean:
+                by_name[span.text.lower()].append((span, f))
+    persons = {
+        t.lower_
+        for mentions in by_name.values()
+        for span, f in mentions
+        if f.label == "PER" and len(span) > 1
+        for t in span
+    }
+    fixed: dict[str, tuple[float, ...]] = {}
+    for name, mentions in by_name.items():
+        probs = np.mean([f.probs for _, f in mentions], axis=0)
+        cls = _article_class(name, mentions, CLASSES[int(np.argmax(probs))], sport, persons)
+        if cls is not None:
+            probs = np.eye(len(CLASSES))[CLASSES.index(cls)]
+        if len(mentions) > 1 or cls is not None:
+            fixed[name] = tuple(float(p) for p in probs)
+    if not fixed:
         return spans
     out: dict[int, list[tuple[Span, Found]]] = {}
     for key, found in spans.items():
         out[key] = []
         for span, f in found:
-            probs = mean.get(span.text.lower()) if f.probs else None
+            probs = fixed.get(span.text.lower()) if f.probs else None
             if probs is not None:
-                f = f._replace(label=CLASSES[int(np.argmax(probs))], probs=tuple(float(p) for p in probs))
+                f = f._replace(label=CLASSES[int(np.argmax(probs))], probs=probs)
             out[key].append((span, f))
     return out
+
+
+def _spacy_labels(span: Span) -> list[str]:
+    return [e.label_ for e in span.doc.ents if e.start < span.end and span.start < e.end]
+
+
+def _article_class(
+    name: str, mentions: list[tuple[Span, Found]], pooled_class: str, sport: bool, persons: set[str]
+) -> str | None:
+    """The class the article settles for a name, where its mentions' pooled reading is not enough (None):
+    outside a sports report a town is a town, though CoNLL's towns are often their clubs ("Liverpool will
+    borrow the rest"): a name spaCy reads as a place somewhere is a place. A lone word read as a person
+    that no person's full name in the article contains, and that spaCy reads as another kind of name, is
+    that ("His side host Millwall"): news names a person in full first."""
+    labels = [lab for span, _ in mentions for lab in _spacy_labels(span)]
+    if not sport and pooled_class == "ORG" and "GPE" in labels:
+        return "LOC"
+    if pooled_class == "PER" and " " not in name and name not in persons:
+        others = [lab for lab in labels if lab in _OTHER_NAME]
+        if others and "PERSON" not in labels:
+            return _OTHER_NAME[max(set(others), key=others.count)]
+    return None
+
+
+_OTHER_NAME = {"ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC"}
