@@ -18,6 +18,9 @@ ENGINE ?= grpc
 FORMATS ?= md,html,json
 CNNDM ?= ../shared/eval/cnndm_dev.jsonl
 CONLL ?= ../shared/eval/conll2003_test.txt
+LLM_VAL ?= ../shared/eval/cnndm_llm_val.jsonl
+LLM_TRAIN ?= ../shared/eval/cnndm_llm_train.jsonl
+KEYPOINT_CACHE ?=
 EVAL_JSON ?=
 EVAL_ARGS ?=
 
@@ -25,8 +28,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup proto serve briefing bench-briefing test lint eval ner-model int8-calibration bench profile chaos clean \
-	image image-base image-tools
+.PHONY: setup proto serve briefing bench-briefing test lint eval keypoint-model ner-model int8-calibration bench profile chaos clean
 
 setup: $(STAMP) $(GEN)
 
@@ -92,9 +94,15 @@ lint: setup
 	$(BIN)/ruff format --check service clients api tests bench deploy
 	$(BIN)/mypy
 
-# Quality on the shared dev data (skips with a message where ../shared is absent); see docs/quality.md.
+# Quality on the shared report sets (skips with a message where ../shared is absent); see docs/quality.md.
 eval: setup
-	$(PY) -m briefing_service.evaluation --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
+	$(PY) -m briefing_service.evaluation --llm-val $(LLM_VAL) --cnndm $(CNNDM) --conll $(CONLL) $(if $(EVAL_JSON),--json $(EVAL_JSON),) $(EVAL_ARGS)
+
+# Retrain the key-point scorer (service/briefing_service/keypoints/data/keypoint_scorer.npz) on cnndm_llm_train only:
+# prints the cross-validation it chooses by; deterministic for one encoder precision; skips where ../shared is
+# absent. KEYPOINT_CACHE=file keeps the sentence embeddings between runs.
+keypoint-model: setup
+	$(PY) -m briefing_service.evaluation.keypoint_train --train $(LLM_TRAIN) $(if $(KEYPOINT_CACHE),--cache $(KEYPOINT_CACHE),)
 
 # Retrain the entity tagger (service/briefing_service/entities/data/ner_tagger.npz) on CoNLL-2003 train, choosing
 # the epoch on valid and printing test; deterministic (seeded, one thread); skips where ../shared is absent.

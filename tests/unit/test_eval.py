@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 from briefing_service.evaluation.__main__ import main
-from briefing_service.evaluation.data import ConllSentence, load_cnndm, load_conll, url_slug_words
+from briefing_service.evaluation.data import (
+    ConllSentence,
+    load_cnndm,
+    load_conll,
+    load_llm_summaries,
+    summary_lines,
+    url_slug_words,
+)
 from briefing_service.evaluation.ner import token_tags as _token_tags
+from briefing_service.evaluation.report import key_point_lines
 from briefing_service.evaluation.scoring import (
     Rouge,
     anchor_lines,
@@ -62,7 +70,8 @@ def test_cnndm_loader(tmp_path: Path) -> None:
 
 
 def test_eval_skips_cleanly_without_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--cnndm", str(tmp_path / "no.jsonl"), "--conll", str(tmp_path / "no.txt")]) == 0
+    missing = ["--llm-val", str(tmp_path / "no-val.jsonl"), "--cnndm", str(tmp_path / "no.jsonl")]
+    assert main([*missing, "--conll", str(tmp_path / "no.txt")]) == 0
     assert "eval skipped" in capsys.readouterr().out
 
 
@@ -74,7 +83,11 @@ def test_eval_runs_the_real_pipeline_on_shared_data(pipeline: object) -> None:
     records = load_cnndm(SHARED_EVAL / "cnndm_dev.jsonl")[:3]
     out = eval_key_points_and_headlines(pipeline, records)  # type: ignore[arg-type]
     systems = out["key_points"]["systems"]
-    assert set(systems) >= {"briefing key points (top 3)", "Lead-3 (same splitter)", "anchor_bertsumext"}
+    assert set(systems) >= {
+        "briefing key points (top 3)",
+        "Lead-3 (same splitter)",
+        "BertSumExt (stored outputs)",
+    }
     assert out["headline"]["headline_words_max_all"] <= 20  # 14 where a checked headline fits, never over 20
     checks = out["headline"]["checks"]
     assert checks["articles"] == 3 and checks["junk"] == 0 and checks["over_20"] == 0
@@ -82,29 +95,18 @@ def test_eval_runs_the_real_pipeline_on_shared_data(pipeline: object) -> None:
     assert 0.0 < ner["f1"] <= 1.0
 
 
-def test_eval_cross_validates_the_ranker_constants(pipeline: object) -> None:
-    """The recorded ranking inputs re-rank to exactly what the pipeline listed: the shipped grid point's
-    in-sample R1 is the key-point row's, so the held-out figure beside it is comparable."""
-    if not (SHARED_EVAL / "cnndm_dev.jsonl").exists():
-        pytest.skip("../shared/eval not present")
-    from briefing_service.evaluation.parts import eval_key_points_and_headlines
-    from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline, grid
-
-    recording = RecordingPipeline(pipeline.nlp, pipeline.encoder)  # type: ignore[attr-defined]
-    records = load_cnndm(SHARED_EVAL / "cnndm_dev.jsonl")[:FOLDS]
-    kp = eval_key_points_and_headlines(recording, records)["key_points"]
-    cv = kp["cross_validation"]
-    assert set(recording.recorded) == {r.id for r in records}
-    assert (
-        cv["folds"] == FOLDS
-        and cv["grid_points"] == len(grid(recording.weights)) == 240
-        and len(cv["chosen_per_fold"]) == FOLDS
-    )
-    # Equal but for the order floats are summed in (rouge-score's mean vs numpy's).
-    assert cv["shipped_in_sample_rouge1"] == pytest.approx(
-        kp["systems"]["briefing key points (top 3)"]["rouge1"], abs=0.011
-    )
-    assert 0.0 < cv["held_out_rouge1"] <= 100.0
+def test_llm_summaries_are_scored_one_sentence_a_line(tmp_path: Path) -> None:
+    assert summary_lines(
+        'The mayor said "No." Then the U.S. envoy left. Dr. Ana Ortiz won 3.5 points! Why?'
+    ) == ('The mayor said "No."\nThen the U.S. envoy left.\nDr. Ana Ortiz won 3.5 points!\nWhy?')
+    path = tmp_path / "v.jsonl"
+    rows = [
+        {"id": "a", "article": "Text one.", "summary_chatgpt": "First. Second.", "summary_gpt4": ""},
+        {"id": "b", "article": "Text two.", "summary_chatgpt": "", "summary_gpt4": "Only GPT-4."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (record,) = load_llm_summaries(path, "summary_chatgpt")
+    assert record.id == "a" and record.highlights == "First.\nSecond." and record.anchors == {}
 
 
 def test_headline_checks_count_what_a_reader_rejects_on_sight() -> None:
@@ -128,3 +130,26 @@ def test_headline_checks_count_what_a_reader_rejects_on_sight() -> None:
     )
     assert checks["length_histogram"] == {"0-8": 4, "9-14": 1, "15-20": 1, ">20": 0}
     assert checks["at_most_14"] == 5
+
+
+def test_the_key_point_table_shows_both_report_sets_side_by_side() -> None:
+    def one(articles: int, reference: str, anchors: bool) -> dict[str, object]:
+        systems = {
+            "briefing key points (top 3)": {"rouge1": 44.0, "rouge2": 20.0, "rougeLsum": 40.0},
+            "Lead-3 (same splitter)": {"rouge1": 42.5, "rouge2": 19.0, "rougeLsum": 38.0},
+        }
+        if anchors:
+            systems["BertSumExt (stored outputs)"] = {"rouge1": 43.25, "rouge2": 20.4, "rougeLsum": 40.18}
+        return {"articles": articles, "reference": reference, "systems": systems, "r1_over_lead3": 1.5}
+
+    scorer = {
+        "model": "logistic regression, C=0.03",
+        "trained_on": "cnndm_llm_train",
+        "cv": {"folds": 5, "references": ["gpt4"], "rouge1": [56.0], "lead3_rouge1": [55.0]},
+    }
+    lines = key_point_lines({"val": one(999, "ChatGPT", False), "dev": one(143, "highlights", True)}, scorer)
+    text = "\n".join(lines)
+    assert "val: 999, ChatGPT" in text and "dev: 143, highlights" in text
+    bert = next(line for line in lines if line.lstrip().startswith("BertSumExt"))
+    assert "—" in bert and "43.25" in bert  # no anchor on val, the stored one on dev
+    assert text.count("+1.50") == 2 and "gpt4 56.00 (55.00)" in text

@@ -1,23 +1,28 @@
-"""The ranker's rules on hand-made embeddings: run-on caption pieces, near-duplicate key points and
-sentences that open with a quotation."""
+"""The key-point ranker on hand-made inputs: the learned scorer's file, the features, and the listing rules
+(best first, no repeats, fragments left out, the first k of any longer list)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from briefing_service.keypoints.ranker import (
-    RankerWeights,
-    ends_as_sentence,
-    opens_with_quote,
+from briefing_service.keypoints import (
+    FEATURE_NAMES,
+    SentenceInfo,
+    key_point_order,
+    load_scorer,
     rank_key_points,
-    score_sentences,
-    select_key_points,
+    sentence_features,
 )
+from briefing_service.keypoints.features import ends_as_sentence, opens_with_quote
 
 
-def _unit(rows: list[list[float]]) -> np.ndarray:
+def _unit(rows: list[list[float]] | np.ndarray) -> np.ndarray:
     m = np.array(rows, dtype=np.float32)
     return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def _info(text: str, names: tuple[str, ...] = (), reporting: bool = False) -> SentenceInfo:
+    return SentenceInfo(text=text, words=len(text.split()), names=names, reporting=reporting)
 
 
 @pytest.mark.parametrize(
@@ -38,16 +43,6 @@ def test_ends_as_sentence(text: str, ends: bool) -> None:
     assert ends_as_sentence(text) is ends
 
 
-def test_a_long_piece_without_a_full_stop_is_scored_down() -> None:
-    emb = _unit([[1, 0, 0], [1, 0, 0], [1, 0, 0]])
-    w = RankerWeights()
-    plain = score_sentences(emb, [30, 30, 30], w)
-    runs = score_sentences(emb, [30, 30, 10], w, ends=[True, False, False])
-    assert runs[0] == plain[0]
-    assert runs[1] == pytest.approx(plain[1] * w.run_on_factor)  # 30 words, no stop: captions run together
-    assert runs[2] == plain[2]  # short: a cut sentence or a label, left to the other rules
-
-
 @pytest.mark.parametrize(
     ("text", "quote"),
     [
@@ -63,33 +58,57 @@ def test_opens_with_quote(text: str, quote: bool) -> None:
     assert opens_with_quote(text) is quote
 
 
-def test_a_sentence_opening_with_a_quotation_is_scored_down() -> None:
-    emb = _unit([[1, 0, 0], [1, 0, 0]])
-    w = RankerWeights()
-    plain = score_sentences(emb, [20, 20], w)
-    scored = score_sentences(emb, [20, 20], w, quotes=[False, True])
-    assert scored[0] == plain[0]
-    assert scored[1] == pytest.approx(plain[1] * w.quote_factor)
-    # Through rank_key_points: of two equal statements the reporter's is listed, not the quote, although the
-    # quote comes first (identical embeddings, so only position and the quote rule tell them apart).
-    texts = ["'The fund is closed,' the minister said.", "The minister said the fund is closed."]
-    _, picked = rank_key_points(emb, texts, [20, 20], 1)
-    assert picked == [1]
+def test_the_shipped_scorer_matches_the_features() -> None:
+    scorer = load_scorer()
+    assert scorer.coef.shape == (len(FEATURE_NAMES),)
+    assert "CC BY-NC" in scorer.about["license"]
+    assert scorer.about["cv"]["rouge1"] > scorer.about["cv"]["lead3_rouge1"]
 
 
-def test_near_duplicates_are_never_listed_together() -> None:
-    # Sentence 1 repeats sentence 0 (cosine 0.995); MMR alone would take it second on its score.
-    emb = _unit([[1, 0, 0], [1, 0.1, 0], [0.3, 1, 0], [0.3, 0, 1]])
-    scores = np.array([1.0, 0.95, 0.3, 0.2], dtype=np.float32)
-    assert select_key_points(scores, emb, 2, RankerWeights(near_duplicate=1.01)) == [0, 1]
-    assert select_key_points(scores, emb, 2) == [0, 2]
-    # When every sentence left repeats a picked one, fewer key points are listed, not a repeat.
-    assert select_key_points(scores[:2], emb[:2], 2) == [0]
+def test_features_are_one_row_per_sentence_in_document_order() -> None:
+    rng = np.random.default_rng(0)
+    emb = _unit(rng.normal(size=(5, 384)))
+    infos = [
+        _info(f"Sentence number {i} says something about the council vote.", ("council",)) for i in range(5)
+    ]
+    x = sentence_features(emb, infos)
+    assert x.shape == (5, len(FEATURE_NAMES)) and x.dtype == np.float32
+    first = FEATURE_NAMES.index("position_exp3")
+    assert list(x[:, first]) == sorted(x[:, first], reverse=True)  # the smooth prior falls with position
+    assert np.allclose(x[:, FEATURE_NAMES.index("embedding_0") :], emb)
+    assert sentence_features(np.zeros((0, 384), dtype=np.float32), []).shape == (0, len(FEATURE_NAMES))
 
 
-def test_rank_key_points_lists_the_picked_by_score() -> None:
-    emb = _unit([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]])
-    texts = ["One.", "Two.", "Three.", "Four."]
-    scores, picked = rank_key_points(emb, texts, [8, 8, 8, 8], 3)
-    assert len(picked) == 3 and len(set(picked)) == 3
-    assert [float(scores[i]) for i in picked] == sorted((float(scores[i]) for i in picked), reverse=True)
+def test_listing_is_by_score_and_skips_repeats_and_fragments() -> None:
+    emb = _unit([[1, 0, 0], [1, 0.05, 0], [0, 1, 0], [0, 0, 1], [0.2, 0.2, 1]])
+    infos = [
+        _info("The council approved the new library budget on Tuesday night."),
+        _info("Councillors approved the library budget after a long debate."),  # the same, cosine 0.999
+        _info("The mayor said opening hours would be extended across the city."),
+        _info("Opening hours would be extended, the mayor said on Wednesday."),  # shares "the mayor said"
+        _info("Click here."),  # a fragment
+    ]
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.95], dtype=np.float32)
+    assert key_point_order(scores, emb, infos) == [0, 2]
+    # Ties go to the earlier sentence.
+    assert key_point_order(np.full(5, 0.5, dtype=np.float32), emb, infos) == [0, 2]
+
+
+def test_fewer_key_points_are_the_first_of_more() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(50):
+        n = int(rng.integers(1, 40))
+        emb = _unit(rng.normal(size=(n, 384)) + rng.normal(size=384))  # a shared topic: some near repeats
+        words = ["budget", "council", "mayor", "library", "vote", "city", "road", "debate", "night"]
+        infos = [_info(" ".join(rng.choice(words, size=int(rng.integers(2, 25))))) for _ in range(n)]
+        full_scores, full = rank_key_points(emb, infos, 20)
+        for k in range(1, len(full)):
+            scores, picked = rank_key_points(emb, infos, k)
+            assert picked == full[:k], trial
+            assert np.array_equal(scores, full_scores)
+        assert [full_scores[i] for i in full] == sorted((full_scores[i] for i in full), reverse=True)
+
+
+def test_no_sentences_no_key_points() -> None:
+    scores, picked = rank_key_points(np.zeros((0, 384), dtype=np.float32), [], 3)
+    assert scores.shape == (0,) and picked == []

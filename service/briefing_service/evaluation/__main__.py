@@ -17,6 +17,12 @@ from briefing_service.settings import ENCODER_PRECISIONS, Settings
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="briefing-eval", description=__doc__)
     p.add_argument("--cnndm", type=Path, default=Path("../shared/eval/cnndm_dev.jsonl"))
+    p.add_argument(
+        "--llm-val",
+        type=Path,
+        default=Path("../shared/eval/cnndm_llm_val.jsonl"),
+        help="the key-point report set with ChatGPT summaries (scored only, never read)",
+    )
     p.add_argument("--conll", type=Path, default=Path("../shared/eval/conll2003_test.txt"))
     p.add_argument("--json", type=Path, default=None, help="also write the numbers here as JSON")
     p.add_argument("--limit", type=int, default=0, help="first N articles / documents only (0 = all)")
@@ -30,20 +36,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any] | None:
-    missing = [str(p) for p in (args.cnndm, args.conll) if not p.exists()]
-    if len(missing) == 2:
+    missing = [str(p) for p in (args.llm_val, args.cnndm, args.conll) if not p.exists()]
+    if len(missing) == 3:
         print(f"eval skipped: {' and '.join(missing)} not found (the data lives in ../shared, optional)")
         return None
     for m in missing:
         print(f"eval: {m} not found; that part is skipped")
 
-    from briefing_service.evaluation.data import load_cnndm, load_conll
+    from briefing_service.evaluation.data import load_cnndm, load_conll, load_llm_summaries
+    from briefing_service.evaluation.key_points import eval_key_points
     from briefing_service.evaluation.parts import eval_key_points_and_headlines, eval_ner
-    from briefing_service.evaluation.ranker_cv import RecordingPipeline
+    from briefing_service.keypoints import load_scorer
+    from briefing_service.pipeline.pipeline import Pipeline
 
     t0 = time.perf_counter()
-    # The real pipeline, also recording what its ranker saw, for the cross-validation of its constants.
-    pipeline = RecordingPipeline.load(encoder_precision=args.encoder)
+    pipeline = Pipeline.load(encoder_precision=args.encoder)
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "model": {
@@ -52,13 +59,26 @@ def run(args: argparse.Namespace) -> dict[str, Any] | None:
             "ner": pipeline.info.ner_version,
         },
         "load_seconds": round(time.perf_counter() - t0, 1),
+        "key_point_scorer": load_scorer().about,
     }
+    report_sets: dict[str, Any] = {}
+    if args.llm_val.exists():
+        val = load_llm_summaries(args.llm_val, "summary_chatgpt")
+        if args.limit:
+            val = val[: args.limit]
+        report_sets["val"] = eval_key_points(pipeline, val, "ChatGPT summaries")
+        report_sets["val"]["file"] = str(args.llm_val)
     if args.cnndm.exists():
         records = load_cnndm(args.cnndm)
         if args.limit:
             records = records[: args.limit]
         results["cnndm_file"] = str(args.cnndm)
-        results.update(eval_key_points_and_headlines(pipeline, records))
+        dev = eval_key_points_and_headlines(pipeline, records)
+        report_sets["dev"] = dev.pop("key_points")
+        report_sets["dev"]["file"] = str(args.cnndm)
+        results.update(dev)
+    if report_sets:
+        results["key_points"] = report_sets
     if args.conll.exists():
         docs = load_conll(args.conll)
         if args.limit:

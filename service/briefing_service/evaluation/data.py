@@ -40,6 +40,49 @@ def load_cnndm(path: Path) -> list[NewsRecord]:
     return records
 
 
+# LLM summaries are prose paragraphs: one sentence a line for ROUGE-Lsum. A sentence ends at . ! or ? (closing
+# quotes or brackets kept with it) before a capital or digit, unless the stop ends an abbreviation or initial.
+_SUMMARY_END = re.compile(r"""[.!?]+['"’”)]*(?=\s+['"‘“(]?[A-Z0-9])""")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.|\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Lt|Col|Sgt|Rep|Sen|Gov|No|vs)\.)$"
+)
+
+
+def summary_lines(text: str) -> str:
+    """A prose summary as one sentence a line."""
+    lines, start = [], 0
+    for m in _SUMMARY_END.finditer(text):
+        if _ABBREVIATION.search(text[start : m.end()]):
+            continue
+        lines.append(text[start : m.end()].strip())
+        start = m.end()
+    lines.append(text[start:].strip())
+    return "\n".join(line for line in lines if line)
+
+
+def load_llm_summaries(path: Path, field: str) -> list[NewsRecord]:
+    """``cnndm_llm_*.jsonl`` with ``field`` (``summary_chatgpt``, ``summary_gpt4``...) as the reference, split
+    into sentences; records whose summary is empty are skipped."""
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if not row.get(field, "").strip():
+            continue
+        records.append(
+            NewsRecord(
+                id=row["id"],
+                article=row["article"],
+                highlights=summary_lines(row[field]),
+                source=row.get("source", ""),
+                url=row.get("url", ""),
+                anchors={},
+            )
+        )
+    return records
+
+
 @dataclass(frozen=True)
 class ConllSentence:
     tokens: tuple[str, ...]

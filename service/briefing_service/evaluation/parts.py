@@ -6,72 +6,27 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from briefing_service.domain import Article, Summary, SummaryOptions
 from briefing_service.evaluation.data import ConllSentence, NewsRecord, url_slug_words
 from briefing_service.evaluation.headline_checks import headline_checks
+from briefing_service.evaluation.key_points import key_point_scores, leading_sentences, summarize_all
 from briefing_service.evaluation.ner import parse_conll, score_ner, tag_documents, token_tags
-from briefing_service.evaluation.ranker_cv import FOLDS, RecordingPipeline, cross_validate
-from briefing_service.evaluation.scoring import (
-    ONTONOTES_TO_CONLL,
-    Rouge,
-    anchor_lines,
-    seqeval_scores,
-    slug_tokens,
-    unigram_f1,
-)
-from briefing_service.parsing.segmenter import body_sentences
+from briefing_service.evaluation.scoring import ONTONOTES_TO_CONLL, seqeval_scores, slug_tokens, unigram_f1
 
 if TYPE_CHECKING:
     from briefing_service.pipeline.pipeline import Pipeline
 
-KEY_POINTS = 3
-BATCH = 16
 LEAD_WORDS = 12
 
 
-def summarize_all(pipeline: Pipeline, records: Sequence[NewsRecord]) -> list[Summary]:
-    """Key points and headlines for every record through ``Pipeline.summarize_batch``."""
-    options = SummaryOptions(max_key_points=KEY_POINTS, include_entities=False)
-    out: list[Summary] = []
-    for lo in range(0, len(records), BATCH):
-        items = [(Article(text=r.article, id=r.id), options) for r in records[lo : lo + BATCH]]
-        for result in pipeline.summarize_batch(items):
-            if not isinstance(result, Summary):
-                raise RuntimeError(f"the pipeline refused an eval article: {result}")
-            out.append(result)
-    return out
-
-
-def leading_sentences(pipeline: Pipeline, records: Sequence[NewsRecord]) -> list[list[str]]:
-    """Each article's sentences as the pipeline sees them (page chrome cut, the same splitter), for Lead-3 and
-    first-sentence."""
-    return [[s.text for s in sents] for sents in body_sentences(pipeline.nlp, [r.article for r in records])]
-
-
 def eval_key_points_and_headlines(pipeline: Pipeline, records: Sequence[NewsRecord]) -> dict[str, Any]:
+    """The dev file: key points against its highlights (and the anchors) and headlines against its URL slugs,
+    from one pass of the pipeline."""
     t0 = time.perf_counter()
     summaries = summarize_all(pipeline, records)
     t_pipeline = time.perf_counter() - t0
     leads = leading_sentences(pipeline, records)
-    refs = [r.highlights for r in records]
-    rouge = Rouge()
-    systems: dict[str, dict[str, float]] = {
-        "briefing key points (top 3)": rouge.mean(
-            ["\n".join(k.text for k in s.key_points) for s in summaries], refs
-        ),
-        "Lead-3 (same splitter)": rouge.mean(["\n".join(sents[:3]) for sents in leads], refs),
-    }
-    for field in ("anchor_bertsumext", "anchor_bart_large_cnn"):
-        have = [r for r in records if field in r.anchors]
-        if have:
-            systems[field] = rouge.mean(
-                [anchor_lines(r.anchors[field]) for r in have], [r.highlights for r in have]
-            )
-    key_points: dict[str, Any] = {"articles": len(records), "systems": systems}
-    if isinstance(pipeline, RecordingPipeline) and len(records) >= FOLDS:
-        key_points["cross_validation"] = cross_validate(
-            records, pipeline.recorded, KEY_POINTS, pipeline.weights
-        )
+    key_points = key_point_scores(records, summaries, leads)
+    key_points["reference"] = "highlights"
     key_points["seconds"] = round(time.perf_counter() - t0, 1)
 
     headline_words = [len(s.headline.split()) for s in summaries]

@@ -5,6 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 
+def key_point_lines(sets: dict[str, Any], scorer: dict[str, Any]) -> list[str]:
+    """Each report set side by side: key points, Lead-3 by the same splitter in the same run, the anchors."""
+    names = list(sets)
+    lines = ["Key points (top 3) vs references: ROUGE F1 x100, stemmed, one sentence a line"]
+    head = "".join(
+        f"  {n + ': ' + str(sets[n]['articles']) + ', ' + sets[n]['reference']:>26}" for n in names
+    )
+    lines.append(f"  {'':34}{head}")
+    lines.append(f"  {'system':34}" + "".join(f"  {'R1':>8} {'R2':>6} {'RLsum':>6}    " for _ in names))
+    systems = list(dict.fromkeys(s for n in names for s in sets[n]["systems"]))
+    for system in systems:
+        cells = []
+        for n in names:
+            s = sets[n]["systems"].get(system)
+            cells.append(
+                f"  {s['rouge1']:8.2f} {s['rouge2']:6.2f} {s['rougeLsum']:6.2f}    "
+                if s
+                else f"  {'—':>8} {'':6} {'':6}    "
+            )
+        lines.append(f"  {system:34}" + "".join(cells))
+    lines.append(
+        f"  {'R1 over Lead-3':34}"
+        + "".join(f"  {sets[n]['r1_over_lead3']:+8.2f} {'':6} {'':6}    " for n in names)
+    )
+    if scorer:
+        cv = scorer.get("cv", {})
+        pairs = zip(cv.get("references", []), cv.get("rouge1", []), cv.get("lead3_rouge1", []), strict=False)
+        lines.append(f"  scorer: {scorer.get('model', '?')}; {scorer.get('trained_on', '?')}")
+        lines.append(
+            f"  its {cv.get('folds', '?')}-fold CV on train, R1 (Lead-3): "
+            + ", ".join(f"{ref} {ours:.2f} ({lead:.2f})" for ref, ours, lead in pairs)
+        )
+    return lines
+
+
 def render_table(r: dict[str, Any]) -> str:
     model = r["model"]
     lines = [
@@ -12,34 +47,7 @@ def render_table(r: dict[str, Any]) -> str:
         "",
     ]
     if "key_points" in r:
-        kp = r["key_points"]
-        lines.append(f"Key points vs highlights, {kp['articles']} articles (ROUGE F1 x100, stemmed)")
-        lines.append(f"  {'system':34} {'R1':>6} {'R2':>6} {'RLsum':>6}")
-        for name, s in kp["systems"].items():
-            lines.append(f"  {name:34} {s['rouge1']:6.2f} {s['rouge2']:6.2f} {s['rougeLsum']:6.2f}")
-        ours = kp["systems"]["briefing key points (top 3)"]["rouge1"]
-        lead = kp["systems"]["Lead-3 (same splitter)"]["rouge1"]
-        lines.append(f"  R1 over Lead-3: {ours - lead:+.2f}")
-        cv = kp.get("cross_validation")
-        if cv:
-            lines.append(
-                f"  ranker constants chosen on this file, {cv['folds']}-fold cross-validated over "
-                f"{cv['grid_points']} grid points: held-out R1 {cv['held_out_rouge1']:.2f} "
-                f"({cv['held_out_rouge1'] - lead:+.2f} over Lead-3); in-sample {cv['shipped_in_sample_rouge1']:.2f}; "
-                f"all three rules off {cv['rules_off_rouge1']:.2f}"
-            )
-            picks = ", ".join(
-                (f"x{c['run_on_factor']} at {c['run_on_words']} words" if c["run_on_factor"] < 1 else "off")
-                + " / "
-                + (f"cosine {c['near_duplicate']}" if c["near_duplicate"] <= 1 else "off")
-                + " / "
-                + (f"x{c['quote_factor']}" if c["quote_factor"] < 1 else "off")
-                for c in cv["chosen_per_fold"]
-            )
-            lines.append(
-                "  chosen per fold (caption factor at words / near-duplicate cosine / opening-quote factor): "
-                + picks
-            )
+        lines += key_point_lines(r["key_points"], r.get("key_point_scorer", {}))
         lines.append("")
     if "headline" in r:
         h = r["headline"]
@@ -95,8 +103,10 @@ def render_table(r: dict[str, Any]) -> str:
             lines.append(f"  failed: {miss}")
         lines.append("")
     times = [f"load {r['load_seconds']}s"]
-    if "key_points" in r:
-        times.append(f"key points + headlines {r['seconds']}s (pipeline {r['pipeline_seconds']}s)")
+    for name, kp in r.get("key_points", {}).items():
+        times.append(f"key points ({name}) {kp['seconds']}s")
+    if "headline" in r:
+        times.append(f"dev key points + headlines {r['seconds']}s (pipeline {r['pipeline_seconds']}s)")
     if "ner" in r:
         times.append(f"NER {r['ner']['seconds']}s")
     times.append(f"total {r['total_seconds']}s")

@@ -1,6 +1,21 @@
-"""Key points: rank an article's sentences and trim a long one to a whole clause."""
+"""Key points: score an article's sentences with the learned scorer and list whole sentences best first
+without repeats (prefix-stable: fewer key points are the first of more)."""
 
-from briefing_service.keypoints.ranker import RankerWeights, document_vector, rank_key_points
-from briefing_service.keypoints.trim import key_point_bounds
+from briefing_service.keypoints.features import FEATURE_NAMES, sentence_features
+from briefing_service.keypoints.ranker import document_vector, key_point_order, rank_key_points
+from briefing_service.keypoints.scorer import SCORER_PATH, KeyPointScorer, load_scorer
+from briefing_service.keypoints.sentences import MAX_RANKED_SENTENCES, SentenceInfo, sentence_info
 
-__all__ = ["RankerWeights", "document_vector", "key_point_bounds", "rank_key_points"]
+__all__ = [
+    "FEATURE_NAMES",
+    "MAX_RANKED_SENTENCES",
+    "SCORER_PATH",
+    "KeyPointScorer",
+    "SentenceInfo",
+    "document_vector",
+    "key_point_order",
+    "load_scorer",
+    "rank_key_points",
+    "sentence_features",
+    "sentence_info",
+]

@@ -29,7 +29,14 @@ from briefing_service.domain import Article, ContentType, KeyPoint, ModelInfo, S
 from briefing_service.entities import build_entity_table
 from briefing_service.errors import BriefingError, CallerGone
 from briefing_service.headline import choose_headline
-from briefing_service.keypoints import RankerWeights, document_vector, key_point_bounds, rank_key_points
+from briefing_service.keypoints import (
+    MAX_RANKED_SENTENCES,
+    KeyPointScorer,
+    document_vector,
+    load_scorer,
+    rank_key_points,
+    sentence_info,
+)
 from briefing_service.limits import HEADLINE_MAX_WORDS, MAX_ARTICLE_CHARS
 from briefing_service.parsing import (
     SPACY_MODEL,
@@ -54,10 +61,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Ranking looks at the first sentences only: news is front-loaded, and it bounds the encoder cost of a
-# 200,000-char article to what a normal one costs.
-MAX_RANKED_SENTENCES = 150
-EXTRACTIVE_SUMMARIZER = "extractive:minilm-centrality+lead+mmr"
+EXTRACTIVE_SUMMARIZER = "extractive:minilm-learned-scorer"
 
 WARM_UP_TEXT = (
     "The city council approved a new budget for public libraries on Tuesday after a long debate. "
@@ -102,7 +106,7 @@ class Pipeline:
         seq2seq: Seq2SeqSummarizer | None = None,
         *,
         max_article_chars: int = MAX_ARTICLE_CHARS,
-        weights: RankerWeights | None = None,
+        scorer: KeyPointScorer | None = None,
         overlap_chunks: int = 1,
         parser: ParseProcess | None = None,
     ) -> None:
@@ -112,7 +116,7 @@ class Pipeline:
         self.encoder = encoder
         self.seq2seq = seq2seq
         self.max_article_chars = max_article_chars
-        self.weights = weights or RankerWeights()
+        self.scorer = scorer or load_scorer()
         # Chunks per extractive batch (1: no overlap). More chunks overlap more of the two stages but make
         # each encoder and spaCy call smaller; 4 measured best on batches of 8-16 articles.
         self.overlap_chunks = overlap_chunks
@@ -379,17 +383,19 @@ class Pipeline:
         ranked = w.sentences[: len(embeddings)]
         scores, picked = rank_key_points(
             embeddings,
-            [s.text for s in ranked],
-            [s.words for s in ranked],
+            [sentence_info(s.span, s.text, s.words) for s in ranked],
             w.options.max_key_points,
-            self.weights,
+            self.scorer,
         )
-        # A long sentence's trailing clause is trimmed (keypoints/trim.py); the key point is still
-        # a slice of the source, so offsets stay exact.
-        bounds = [key_point_bounds(ranked[i].span, ranked[i].start, ranked[i].end) for i in picked]
+        # Whole sentences: a key point is one slice of the source, so offsets stay exact.
         key_points = tuple(
-            KeyPoint(text=w.source[start:end], score=round(float(scores[i]), 4), start=start, end=end)
-            for i, (start, end) in zip(picked, bounds, strict=True)
+            KeyPoint(
+                text=ranked[i].text,
+                score=round(float(scores[i]), 4),
+                start=ranked[i].start,
+                end=ranked[i].end,
+            )
+            for i in picked
         )
         fallback = w.article.title or (w.chrome.title if w.chrome else "")
         if abstract:
