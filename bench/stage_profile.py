@@ -23,7 +23,7 @@ STAGES = (
     ("MiniLM encoder", ("Pipeline._encode ", "MiniLMEncoder._encode_rows")),  # the latter: a second stream
     ("headline", ("choose_headline",)),
     ("entity table", ("build_entity_table",)),
-    ("ranking (scores, MMR)", ("rank_key_points", "score_sentences", "select_key_points")),
+    ("key points (features, scorer, listing)", ("rank_key_points", "sentence_info", "key_point_order")),
     ("page chrome, validation", ("Pipeline._prepare",)),
     ("sentence objects", ("sentences_of",)),
     ("waiting for the other stage", ("wait (concurrent/futures",)),
