@@ -72,7 +72,7 @@ CASES = [
     pytest.param(
         "The Masters began on a sombre note on Wednesday when Australian golfer Mark Lowe withdrew to be with "
         "his wife in hospital. Lowe had been due to play in the first group.",
-        "Masters begin on sombre note when Australian golfer Mark Lowe withdrew",
+        "Masters begin on sombre note when Australian golfer Mark Lowe withdraws",
         id="subordinate-clause-keeps-its-verb",
     ),
     pytest.param(
@@ -129,6 +129,30 @@ CASES = [
         "objected. The council will decide next month.",
         "Hugh and Clara Benton's plans to turn their farmhouse into hotel hit trouble",
         id="both-names-stay",
+    ),
+    pytest.param(
+        "Witnesses at the shop described him as calm and polite. Police in Dunmore have arrested a 34-year-old "
+        "man after a fire destroyed the town's library on Sunday. Nobody was hurt.",
+        "Police in Dunmore arrest 34-year-old man after fire destroyed the town's library",
+        id="object-pronoun-with-no-referent-skipped",
+    ),
+    pytest.param(
+        "A harsh winter has the authorities in the mountain village of Grenz on alert after three avalanches "
+        "in a week. Roads to the valley are closed.",
+        "Harsh winter has authorities in the mountain village of Grenz on alert",
+        id="have-keeps-the-objects-state",
+    ),
+    pytest.param(
+        "Goalkeeper Tom Reilly played a crucial part as he saved two penalties in the shoot-out against "
+        "Dunford. Reilly joined the club last year.",
+        "Goalkeeper Tom Reilly plays crucial part as he saves two penalties in the shoot-out",
+        id="as-clause-follows-the-headline-tense",
+    ),
+    pytest.param(
+        "A customer at a Brackley supermarket was disgusted when she discovered a dead mouse in a bag of "
+        "salad. The store has apologised.",
+        "Customer at Brackley supermarket disgusted when she discovers dead mouse in bag of salad",
+        id="when-clause-follows-the-headline-tense",
     ),
     pytest.param(
         "(Hollywood Reporter)Sam Fenwick, the comedian whose voice sold soap and cereal on the radio for forty "

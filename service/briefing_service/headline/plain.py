@@ -7,7 +7,7 @@ import re
 
 from spacy.tokens import Span
 
-from briefing_service.headline.check import JUNK, open_quote, weak_subject
+from briefing_service.headline.check import JUNK, open_quote, unanchored_pronoun, weak_subject
 from briefing_service.headline.frame import find_clause, strip_tails
 from briefing_service.headline.text import Clause, render, subject
 from briefing_service.headline.words import CHROME, DANGLING, MAX_FALLBACK_TOKENS
@@ -21,7 +21,10 @@ def whole_sentence(span: Span, max_words: int, min_words: int) -> str | None:
     if not min_words <= len(text.split()) <= max_words or CHROME.search(text) or JUNK.search(text):
         return None
     whole = Clause(span, span.root, None)
+    whole.keep = set(clause.keep)
     if subject(span.root) is None or weak_subject(whole) or text.rstrip().endswith("?"):
+        return None
+    if unanchored_pronoun(whole) is not None:  # "Witnesses described him as calm": who?
         return None
     # A quotation cut from its paragraph ("... at the moment,' Sawyer told CNN. '") is not a statement.
     if open_quote(text) or not text[:1].isupper():

@@ -203,7 +203,27 @@ def headline_tense(clause: Clause, quote_spans: list[tuple[int, int]]) -> None:
             )
             return
     clause.headlinese = True
+    _same_time_clauses(clause)
     _drop_past_time(clause)
+
+
+# Subordinators of a clause that happens at the same time as the main verb: it takes the headline's tense too.
+# "after", "before", "since" order two events in time and may keep the past.
+SAME_TIME = frozenset({"as", "when", "while", "whilst"})
+
+
+def _same_time_clauses(clause: Clause) -> None:
+    """ "X plays crucial part as he thwarted ...": once the main verb is in the headline present, a clause that
+    happens at the same time follows it ("as he thwarts"); where it cannot, the check rejects the mix."""
+    for adv in (c for c in clause.root.children if c.dep_ == "advcl" and c.i in clause.keep):
+        if same_time_past(adv) and subject(adv) is not None:
+            _retense(clause, adv, bare=False)
+
+
+def same_time_past(adv: Token) -> bool:
+    """A past-tense clause opened by "as", "when" or "while" (a mark, or "when" parsed as an adverb)."""
+    opener = {m.lower_ for m in adv.children if m.dep_ in ("mark", "advmod") and m.i < adv.i}
+    return adv.tag_ == "VBD" and bool(opener & SAME_TIME)
 
 
 def _drop_past_time(clause: Clause) -> None:
