@@ -155,6 +155,19 @@ CASES = [
         id="when-clause-follows-the-headline-tense",
     ),
     pytest.param(
+        "Middle school can be a hard place to be happy. Teacher Maya Lund has written a personal note to each "
+        "of the 200 pupils at Redfield Academy in Ohio. Lund said she wanted every pupil at Redfield to feel "
+        "seen.",
+        "Teacher Maya Lund writes personal note to each of the 200 pupils at Redfield Academy in Ohio",
+        id="scene-setting-opening-gives-way-to-the-named-news",
+    ),
+    pytest.param(
+        "Old age is usually about slippers and quiet evenings. Retired builder Frank Osei, 81, has instead "
+        "become the oldest man to swim the English Channel. Osei finished the swim in 17 hours.",
+        "Retired builder Frank Osei instead becomes the oldest man to swim the English Channel",
+        id="opinion-opening-gives-way-to-the-named-news",
+    ),
+    pytest.param(
         "(Hollywood Reporter)Sam Fenwick, the comedian whose voice sold soap and cereal on the radio for forty "
         "years, has died aged 88. He had been ill since the spring.",
         "Sam Fenwick dies aged 88",

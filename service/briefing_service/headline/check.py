@@ -24,7 +24,8 @@ from itertools import pairwise
 
 from spacy.tokens import Token
 
-from briefing_service.headline.roles import cut_allowed, time_phrase
+from briefing_service.headline.links import lost_object_predicate, noun_splice, unanchored_pronoun
+from briefing_service.headline.roles import cut_allowed
 from briefing_service.headline.style import same_time_past
 from briefing_service.headline.text import Clause, subject
 from briefing_service.headline.words import (
@@ -32,6 +33,7 @@ from briefing_service.headline.words import (
     DANGLING,
     DEMONSTRATIVES,
     FINITE,
+    LINKING,
     MIN_WORDS,
     PRONOUNS,
     REPORTING,
@@ -41,7 +43,6 @@ from briefing_service.headline.words import (
 _CONNECTORS = frozenset({",", ";", "-", "–", "—", "--", ":"})
 # Dependents that complete a verb: when a verb had one and the compression removed them all, the verb is
 # left hanging ("when they embarked", "as his two boys remain", "the current season draws").
-_LINKING = frozenset({"look", "seem", "appear", "become", "remain", "sound", "feel", "prove", "stay"})
 _COMPLEMENTS = frozenset({"prep", "dobj", "attr", "acomp", "agent", "dative", "oprd", "prt"})
 
 
@@ -68,11 +69,11 @@ def _stranded(clause: Clause, verb: Token) -> bool:
     opened = opened or verb.dep_ == "relcl"  # "machine that looks", "landlord who was convicted"
     # "..., but the reigning champions looked": a second clause with its own subject
     conjunct = verb.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
-    if verb.lemma_ in _LINKING and any(
+    if verb.lemma_ in LINKING and any(
         c.dep_ in ("acomp", "attr", "oprd") and c.i > verb.i and c.i not in clause.keep for c in verb.children
     ):
         return True  # "make the room look [twice its size]": a linking verb is nothing without its predicate
-    if verb.lemma_ in _LINKING:  # "... machine that looks" (as outdated as a Commodore 64)
+    if verb.lemma_ in LINKING:  # "... machine that looks" (as outdated as a Commodore 64)
         right = [c for c in verb.children if c.i > verb.i and not c.is_punct]
         return bool(right) and not any(c.i in clause.keep for c in right)
     if not (opened or participle or conjunct):
@@ -87,59 +88,6 @@ def _stranded_adjective(clause: Clause, adj: Token) -> bool:
     trade deal]" says the two capitals are near each other; "is set [to launch]", "is due [to]" likewise."""
     right = [c for c in adj.children if c.i > adj.i and c.dep_ in ("prep", "xcomp", "ccomp")]
     return bool(right) and not any(c.i in clause.keep for c in right)
-
-
-# Verbs whose object is followed by what happens to it: "has authorities [on alert]", "leaves fans [in tears]",
-# "keeps him [out of the side]"; without it the verb says something else (possession, departure).
-_STATE_VERBS = frozenset("have leave keep hold put".split())
-# "makes her [look younger]", "gets it [done]", "found him [guilty]": the object's predicate.
-_CAUSATIVES = frozenset("make get find render drive let see watch hear call".split())
-# "challenges X [to do Y]", "urges voters [to back ...]": the object is there for the infinitive.
-_CONTROL = frozenset(
-    "challenge urge ask force persuade encourage allow invite tell order help want expect dare push lead prompt "
-    "inspire pressure beg require enable permit convince teach train warn advise remind cause trigger".split()
-)
-
-
-def time_or_place_only(prep: Token) -> bool:
-    """ "on Tuesday", "in 2014": a when-phrase after the object never completes the verb."""
-    objs = [c for c in prep.children if c.dep_ == "pobj"]
-    return bool(objs) and all(o.ent_type_ in ("DATE", "TIME") or time_phrase(o) for o in objs)
-
-
-def _lost_object_predicate(clause: Clause, verb: Token) -> bool:
-    """The object's predicate was cut and the verb changed its sense: "Harsh winter has authorities in a
-    village" (on alert), "makes him look" (ten years younger), "challenges rivals" (to match the offer)."""
-    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i in clause.keep), None)
-    if obj is None or verb.pos_ != "VERB":
-        return False
-    lemma = verb.lemma_.lower()
-    if lemma in _STATE_VERBS:
-        wanted = {"prep", "acomp", "oprd", "xcomp", "ccomp", "advmod"}
-    elif lemma in _CAUSATIVES:
-        wanted = {"acomp", "oprd", "xcomp", "ccomp"}
-    elif lemma in _CONTROL:
-        wanted = {"xcomp", "advcl", "ccomp"}
-    else:
-        return False
-    after = [c for c in verb.children if c.i > obj.i and c.dep_ in wanted]
-    if any(c.i in clause.keep for c in after):
-        return False  # "has stars in his eyes [on the front page]": the predicate is there
-    for c in after:
-        infinitive = any(a.dep_ == "aux" and a.tag_ == "TO" for a in c.children)
-        if c.dep_ in ("advcl", "xcomp") and lemma in _CONTROL and not infinitive:
-            continue  # only the infinitive ("to back the plan") is the object's
-        if c.dep_ == "prep" and time_or_place_only(c):
-            continue
-        return True
-    # "makes him look [younger]": the object's own clause kept its verb but lost the predicate
-    return any(
-        x.i in clause.keep
-        and x.lemma_ in _LINKING
-        and any(k.dep_ in ("acomp", "attr", "oprd") and k.i not in clause.keep for k in x.children)
-        for x in verb.children
-        if x.dep_ in ("ccomp", "xcomp")
-    )
 
 
 def _split_objects(clause: Clause, verb: Token) -> bool:
@@ -165,7 +113,7 @@ def sound(clause: Clause) -> bool:
             return False
         if _split_objects(clause, t):
             return False
-        if t.i in clause.keep and _lost_object_predicate(clause, t):
+        if t.i in clause.keep and lost_object_predicate(clause, t):
             return False
     return True
 
@@ -240,68 +188,6 @@ def _orphan_pronoun(clause: Clause) -> str | None:
     return None
 
 
-_SINGULAR_PERSONAL = frozenset("he him his she her hers".split())
-_PLURAL_PERSONAL = frozenset("they them their theirs".split())
-_NOT_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
-_OBJECTS = frozenset({"dobj", "dative"})
-_FEMININE = frozenset("she her hers".split())
-# A common noun that names a sex cannot be the referent of the other sex's pronoun ("Wife reveals his ...").
-_FEMALE_NOUNS = frozenset(
-    "woman women girl wife mother mum mom daughter sister grandmother gran actress queen princess bride "
-    "girlfriend widow lady niece aunt".split()
-)
-_MALE_NOUNS = frozenset(
-    "man men boy husband father dad son brother grandfather king prince groom boyfriend widower nephew uncle "
-    "gentleman".split()
-)
-
-
-def _antecedent(clause: Clause, pron: Token, present: set[int]) -> bool:
-    """Whether the kept words before a third-person pronoun offer something it can point at. "he", "his",
-    "him" need a person-like singular (a name that is not a place or a body, or a singular common noun);
-    "they", "their" any noun. An object pronoun never points at its own verb's subject ("Witnesses describe
-    him": not the witnesses), which would be "himself"."""
-    singular = pron.lower_ in _SINGULAR_PERSONAL
-    barred = set()
-    if pron.dep_ in _OBJECTS or (pron.dep_ == "pobj" and pron.head.head.pos_ in ("VERB", "AUX")):
-        verb = pron.head if pron.dep_ in _OBJECTS else pron.head.head
-        barred = {t.i for c in verb.children if c.dep_ in SUBJ for t in c.subtree}
-    for i in sorted(present):
-        if i >= pron.i:
-            break
-        t = clause.doc[i]
-        if i in barred:
-            continue
-        if t.pos_ == "PRON" and (t.lower_ in _SINGULAR_PERSONAL) == singular:
-            return True  # "he ... his": the first one was checked already
-        if t.pos_ not in ("NOUN", "PROPN"):
-            continue
-        if not singular:
-            return True
-        # The small NER often calls a person's name an organisation; an acronym ("FIA") is one.
-        if t.pos_ == "PROPN" and t.ent_type_ not in _NOT_PEOPLE and not (t.ent_type_ == "ORG" and t.is_upper):
-            return True
-        wrong_sex = _MALE_NOUNS if pron.lower_ in _FEMININE else _FEMALE_NOUNS
-        if t.tag_ == "NN" and t.ent_type_ not in _NOT_PEOPLE and t.lower_ not in wrong_sex:
-            return True
-    return False
-
-
-def unanchored_pronoun(clause: Clause) -> str | None:
-    """ "FIA appoints doctors to test him", "... his obsession": a pronoun whose referent was cut or lies in
-    another sentence points at nothing the headline names."""
-    present = clause.keep | clause.styled
-    for i in sorted(clause.keep):
-        t = clause.doc[i]
-        if t.pos_ != "PRON" and t.tag_ != "PRP$":
-            continue
-        if t.lower_ not in _SINGULAR_PERSONAL | _PLURAL_PERSONAL or i in clause.replace:
-            continue
-        if not _antecedent(clause, t, present):
-            return t.text
-    return None
-
-
 def _cut_points(clause: Clause) -> list[Token]:
     """Words the compression removed while their head stayed: each must be a cut the rule book allows."""
     present = clause.keep | clause.styled
@@ -371,24 +257,6 @@ def _reattached(clause: Clause, cut: Token, present: set[int]) -> bool:
     return False
 
 
-def _noun_splice(clause: Clause, present: set[int]) -> str | None:
-    """ "Discovery made by Dr Lee and the mushroom has now been named": a second clause joined by a bare "and"
-    right after a noun reads as "Dr Lee and the mushroom" until its verb; news style puts a comma there."""
-    for t in clause.tokens():
-        if t.dep_ != "conj" or t.pos_ not in ("VERB", "AUX") or t.head.i not in present:
-            continue
-        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in present), None)
-        if subj is None:
-            continue
-        cc = max((i for i in present if i < subj.left_edge.i), default=None)
-        if cc is None or clause.doc[cc].dep_ != "cc" or clause.doc[cc].lower_ not in ("and", "&"):
-            continue
-        before = max((i for i in present if i < cc), default=None)
-        if before is not None and clause.doc[before].pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
-            return "two clauses spliced after a noun"
-    return None
-
-
 def _cut_problem(clause: Clause) -> str | None:
     root = clause.root
     present = clause.keep | clause.styled
@@ -451,7 +319,7 @@ def _cut_problem(clause: Clause) -> str | None:
         for adv in (c for c in root.children if c.dep_ == "advcl" and c.i in clause.keep):
             if same_time_past(adv) and adv.i not in clause.replace:
                 return "tenses mixed"  # "customer is disgusted when she discovered ..."
-    spliced = _noun_splice(clause, present)
+    spliced = noun_splice(clause, present)
     if spliced:
         return spliced
     for e in clause.ents:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
+from briefing_service.headline.names import names_one, salient_names, vague
 from briefing_service.headline.opening import news_sentences
 from briefing_service.headline.plain import phrase_cut, whole_sentence
 from briefing_service.headline.search import SentenceSearch, article_counts
@@ -28,6 +29,8 @@ LEAD_RANK = 3
 # A short headline must keep at least this share of the content value a longer correct one keeps; below it, the
 # short one is a fragment of the news ("Florida woman facing charges") and the longer one wins.
 KEEP_SHARE = 0.5
+# Sentences tried, the first included, for one that names who or what the story is about.
+INFORMATIVE_TRIES = 3
 _TRACE: list | None = None
 
 
@@ -90,6 +93,24 @@ def _best(
     return (long.text, "long") if long is not None else None
 
 
+def _from_sentence(
+    sent: Span, where: str, opener: Span, max_words: int, long_words: int, counts: Counter[str]
+) -> tuple[str, str] | None:
+    found = _best(sent, max_words, long_words, counts)
+    if found is not None:
+        return found[0], f"{found[1]}, {where}"
+    whole = whole_sentence(sent, long_words, min(MIN_WORDS, max_words))
+    if whole is not None:
+        return whole, f"whole, {where}"
+    if where == "lead 1" or (where.startswith("lead") and sent is opener):
+        # The opening sentence carries the news: before leaving it for another sentence, read the rule
+        # book loosely (where, how and which-one phrases may go) to fit it in.
+        found = _best(sent, max_words, long_words, counts, relaxed=True)
+        if found is not None:
+            return found[0], f"relaxed {found[1]}, {where}"
+    return None
+
+
 def choose_with_stage(
     candidates: Sequence[Span], max_words: int, lead: Sequence[Span]
 ) -> tuple[str, str] | None:
@@ -111,23 +132,30 @@ def choose_with_stage(
     central = not top or any(_same(s, r) for s in news[:1] for r in top[:LEAD_RANK])
     order = leads + points if central else points + leads
     order += [(s, f"lead {opening.index(s) + 1}") for s in news[1:]]
+    names = salient_names(opening or ranked)
+    first: tuple[str, str] | None = None
     for sent, where in order:
         key = (id(sent.doc), sent.start, sent.end)
         if key in tried:
             continue
         tried.add(key)
-        found = _best(sent, max_words, long_words, counts)
-        if found is not None:
-            return found[0], f"{found[1]}, {where}"
-        whole = whole_sentence(sent, long_words, min(MIN_WORDS, max_words))
-        if whole is not None:
-            return whole, f"whole, {where}"
-        if where == "lead 1" or (where.startswith("lead") and sent is order[0][0]):
-            # The opening sentence carries the news: before leaving it for another sentence, read the rule
-            # book loosely (where, how and which-one phrases may go) to fit it in.
-            found = _best(sent, max_words, long_words, counts, relaxed=True)
-            if found is not None:
-                return found[0], f"relaxed {found[1]}, {where}"
+        got = _from_sentence(sent, where, order[0][0], max_words, long_words, counts)
+        if got is None:
+            continue
+        if first is None:
+            first, first_sent = got, sent
+        # A headline that names none of the names the story keeps repeating is a teaser or a scene ("Procedure
+        # takes place today", "Woman thinks ..."): the next sentence that names one carries the news.
+        if (
+            not names
+            or not vague(first[0], first_sent)
+            or (names_one(got[0], names) and not vague(got[0], sent))
+        ):
+            return got
+        if len(tried) > INFORMATIVE_TRIES:
+            break
+    if first is not None:
+        return first
     for sent, where in order:  # last resorts: a pronoun subject ("He joins ..."), then a bare cut
         found_weak = SentenceSearch(sent, counts).best(
             long_words, min(MIN_WORDS, max_words), named_subject=False

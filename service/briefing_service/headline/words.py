@@ -14,6 +14,8 @@ REPORTING = _words(
     "suggest write stress acknowledge admit allege assert contend disclose emphasize emphasise indicate "
     "maintain predict reiterate remark respond reply testify think urge find emerge rule"
 )
+# Verbs that link a subject to a predicate: without it they say nothing ("make the room look [bigger]").
+LINKING = frozenset({"look", "seem", "appear", "become", "remain", "sound", "feel", "prove", "stay"})
 SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 OPEN_Q = frozenset({"“", "„", "«", "``"})
