@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 
 import pytest
 from briefing_service.edge.metrics import LAG_PROBE_SECONDS, Metrics
-from briefing_service.runtime import SWITCH_INTERVAL_SECONDS, glibc, tune_allocator, tune_interpreter
+from briefing_service.runtime import (
+    ONEDNN_CACHE_ENTRIES,
+    SWITCH_INTERVAL_SECONDS,
+    bound_onednn_caches,
+    glibc,
+    tune_allocator,
+    tune_interpreter,
+)
 
 
 def test_tune_interpreter_sets_the_switch_interval() -> None:
@@ -25,6 +33,14 @@ def test_the_allocator_takes_its_thresholds_and_one_arena() -> None:
     if glibc() is None:
         pytest.skip("not glibc")
     assert tune_allocator() is True
+
+
+def test_onednn_caches_are_bounded_unless_the_operator_set_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", raising=False)
+    monkeypatch.setenv("LRU_CACHE_CAPACITY", "512")
+    bound_onednn_caches()
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(ONEDNN_CACHE_ENTRIES)
+    assert os.environ["LRU_CACHE_CAPACITY"] == "512"
 
 
 def test_a_freed_activation_sized_block_is_reused_without_page_faults() -> None:
