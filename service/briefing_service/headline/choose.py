@@ -1,6 +1,6 @@
 """The headline entry point. The sentence that carries the news (opening.py: the lead, unless it is a teaser)
 is compressed to at most ``max_words`` words; when no compression passes the check, the fallbacks follow in
-order: the same sentence within ``LONG_MAX_WORDS`` words (its main clause), the whole sentence as written if it
+order: the same sentence within ``HEADLINE_CEILING_WORDS`` words (its main clause), the whole sentence as written if it
 is that short, the next opening sentences, then the top key points; only then a cut at a phrase boundary."""
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ from briefing_service.headline.names import names_one, salient_names, vague
 from briefing_service.headline.opening import news_sentences
 from briefing_service.headline.plain import phrase_cut, whole_sentence
 from briefing_service.headline.search import SentenceSearch, article_counts
+from briefing_service.limits import HEADLINE_CEILING_WORDS, HEADLINE_MAX_WORDS
 
-# Never longer than this: a longer correct headline beats a short broken one, but past 20 words it is a
-# paragraph.
-LONG_MAX_WORDS = 20
-DEFAULT_MAX_WORDS = 14
 MIN_WORDS = 4  # "Man dies" tells nobody anything
 KEY_POINTS_TRIED = 2
 # The opening leads when the ranker puts it among its top three sentences (497 of the train set's first 512
@@ -36,7 +33,7 @@ _TRACE: list | None = None
 
 def _long_budget(max_words: int) -> int:
     """The ceiling when no headline of ``max_words`` passes: 20 for the usual 14, in proportion otherwise."""
-    return max(max_words, round(max_words * LONG_MAX_WORDS / DEFAULT_MAX_WORDS))
+    return max(max_words, round(max_words * HEADLINE_CEILING_WORDS / HEADLINE_MAX_WORDS))
 
 
 def _words_cut(text: str, max_words: int) -> str:
@@ -53,7 +50,10 @@ def _span(s: Span | Doc) -> Span | None:
 
 
 def choose_headline(
-    candidates: Sequence[Span], max_words: int = 14, fallback: str = "", lead: Sequence[Span] = ()
+    candidates: Sequence[Span],
+    max_words: int = HEADLINE_MAX_WORDS,
+    fallback: str = "",
+    lead: Sequence[Span] = (),
 ) -> str:
     """Best headline; never raises. ``lead`` is the article's sentences in document order, ``candidates`` the
     ranked key point sentences (best first), ``fallback`` the text used when nothing else yields one."""
