@@ -8,6 +8,8 @@ import pytest
 from briefing_service.keypoints import (
     FEATURE_NAMES,
     SentenceInfo,
+    demote_page_text,
+    is_page_text,
     key_point_order,
     load_scorer,
     rank_key_points,
@@ -21,8 +23,12 @@ def _unit(rows: list[list[float]] | np.ndarray) -> np.ndarray:
     return m / np.linalg.norm(m, axis=1, keepdims=True)
 
 
-def _info(text: str, names: tuple[str, ...] = (), reporting: bool = False) -> SentenceInfo:
-    return SentenceInfo(text=text, words=len(text.split()), names=names, reporting=reporting)
+def _info(
+    text: str, names: tuple[str, ...] = (), reporting: bool = False, has_verb: bool = True
+) -> SentenceInfo:
+    return SentenceInfo(
+        text=text, words=len(text.split()), names=names, reporting=reporting, has_verb=has_verb
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,7 +106,11 @@ def test_fewer_key_points_are_the_first_of_more() -> None:
         n = int(rng.integers(1, 40))
         emb = _unit(rng.normal(size=(n, 384)) + rng.normal(size=384))  # a shared topic: some near repeats
         words = ["budget", "council", "mayor", "library", "vote", "city", "road", "debate", "night"]
-        infos = [_info(" ".join(rng.choice(words, size=int(rng.integers(2, 25))))) for _ in range(n)]
+        # Some end as sentences end and some do not, so some are demoted as page text.
+        infos = [
+            _info(" ".join(rng.choice(words, size=int(rng.integers(2, 25)))) + str(rng.choice(["", "."])))
+            for _ in range(n)
+        ]
         full_scores, full = rank_key_points(emb, infos, 20)
         for k in range(1, len(full)):
             scores, picked = rank_key_points(emb, infos, k)
@@ -112,3 +122,48 @@ def test_fewer_key_points_are_the_first_of_more() -> None:
 def test_no_sentences_no_key_points() -> None:
     scores, picked = rank_key_points(np.zeros((0, 384), dtype=np.float32), [], 3)
     assert scores.shape == (0,) and picked == []
+
+
+@pytest.mark.parametrize(
+    ("text", "page"),
+    [
+        ("The council approved the new library budget on Tuesday night.", False),
+        ("Mayor Ana Vell said the library would open on Sundays from June.", False),
+        ("The mayor was pictured at the opening of the library on Sunday.", False),  # a story about a photo
+        ("He said: The vote was never in doubt.", False),
+        ("Councillor Tom Reed (pictured) voted against the budget.", True),
+        ("Ana Vell (left) and Tom Reed (right) clashed over the budget.", True),
+        ("The reading room will be rebuilt by the spring (file photo).", True),
+        ("Ana Vell, pictured with her son, opened the new wing.", True),
+        ("Budget row: Councillors argued for three hours before the vote.", True),
+        ("Pictured: The library's new reading room.", True),
+        ("Scroll down for video of the opening.", True),
+        ("Click here to read the full budget.", True),
+        ("Councillors leave the chamber after the vote", True),  # a caption glued to the next sentence
+    ],
+)
+def test_page_text(text: str, page: bool) -> None:
+    assert is_page_text(_info(text)) is page
+
+
+def test_a_heading_without_a_verb_is_page_text() -> None:
+    assert is_page_text(_info("Mayor Ana Vell on her plans for the city.", has_verb=False))
+
+
+def test_page_text_is_listed_after_the_story_in_its_own_order() -> None:
+    emb = _unit(np.eye(5))
+    infos = [
+        _info("Councillor Tom Reed (pictured) voted against the new library budget."),
+        _info("The council approved the new library budget on Tuesday night."),
+        _info("Scroll down for video of the council meeting."),
+        _info("The mayor said opening hours would be extended across the city."),
+        _info("Shops near the library expect more trade at weekends."),
+    ]
+    raw = np.array([0.9, 0.8, 0.7, 0.3, 0.2], dtype=np.float32)
+    scores = demote_page_text(raw, infos)
+    assert key_point_order(scores, emb, infos) == [1, 3, 4, 0, 2]
+    assert np.array_equal(scores[[1, 3, 4]], raw[[1, 3, 4]])
+    assert 0 < scores[2] < scores[0] < scores[4]
+    # Only page text: nothing else to list, so nothing moves.
+    only = [infos[0], infos[2]]
+    assert np.array_equal(demote_page_text(raw[[0, 2]], only), raw[[0, 2]])

@@ -1,7 +1,8 @@
 """Sentence ranking and key-point selection.
 
-Every sentence gets the learned scorer's score (scorer.py over features.py). Key points are then listed
-greedily, best score first, skipping any sentence that repeats one already listed. The order is worked out
+Every sentence gets the learned scorer's score (scorer.py over features.py); a sentence that reads as a caption,
+a site prompt, a heading or a cut-off piece has its score put below every other one (page_text.py). Key points
+are then listed greedily, best score first, skipping any sentence that repeats one already listed. The order is worked out
 for the whole article, independently of how many key points were asked for, and ``max_key_points=k`` is its
 first k: a caller who asks for fewer gets the top of the same list, in the same order with the same scores.
 """
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from briefing_service.keypoints.features import sentence_features
+from briefing_service.keypoints.page_text import demote_page_text
 from briefing_service.keypoints.scorer import KeyPointScorer, load_scorer
 from briefing_service.keypoints.sentences import SentenceInfo
 
@@ -72,11 +74,12 @@ def rank_key_points(
     k: int,
     scorer: KeyPointScorer | None = None,
 ) -> tuple[np.ndarray, list[int]]:
-    """Every sentence's score (document order) and the first ``k`` key points (sentence indices), best first."""
+    """Every sentence's listing score (document order; page text demoted, see page_text.py) and the first
+    ``k`` key points (sentence indices), best first."""
     if not len(sentences):
         return np.zeros(0, dtype=np.float32), []
     scorer = scorer or load_scorer()
-    scores = scorer.scores(sentence_features(embeddings, sentences))
+    scores = demote_page_text(scorer.scores(sentence_features(embeddings, sentences)), sentences)
     if k <= 0:
         return scores, []
     return scores, key_point_order(scores, embeddings, sentences, limit=k, repeat_share=scorer.repeat_share)

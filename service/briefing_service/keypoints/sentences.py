@@ -22,6 +22,7 @@ _REPORTING = frozenset(
 _NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 )
+_VERB_TAGS = frozenset({"VERB", "AUX"})
 _SPACE = re.compile(r"\s+")
 
 
@@ -31,6 +32,7 @@ class SentenceInfo:
     words: int  # alphabetic or numeric tokens
     names: tuple[str, ...]  # the names it mentions (lower case, spaces normalised), in order
     reporting: bool  # its main verb, or a verb of its, reports speech ("said", "told")
+    has_verb: bool = True  # it has a verb at all: a heading or a photo label ("Mr X on his plans.") has none
 
 
 def _name_key(text: str) -> str:
@@ -42,4 +44,7 @@ def sentence_info(span: Span, text: str, words: int) -> SentenceInfo:
     """``span``: the sentence's parse; ``text``/``words``: the segmenter's (dateline cut off)."""
     names = tuple(_name_key(e.text) for e in span.ents if e.label_ in _NAME_LABELS)
     reporting = any(t.pos_ == "VERB" and t.lemma_.lower() in _REPORTING for t in span)
-    return SentenceInfo(text=text, words=words, names=tuple(n for n in names if n), reporting=reporting)
+    has_verb = any(t.pos_ in _VERB_TAGS for t in span)
+    return SentenceInfo(
+        text=text, words=words, names=tuple(n for n in names if n), reporting=reporting, has_verb=has_verb
+    )
